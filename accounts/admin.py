@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
+
+
+class CompanyInfoInline(admin.StackedInline):
+    model = CompanyInfo
+    can_delete = False
+
+
+@admin.register(WorksGroup)
+class WorksGroupAdmin(admin.ModelAdmin):
+    list_display = ["domain", "plan", "seats", "channel", "partner", "created_at"]
+    list_filter = ["plan", "channel", "partner"]
+    search_fields = ["domain", "company_info__company_name", "company_info__group_name"]
+    list_select_related = ["partner"]
+    inlines = [CompanyInfoInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["domain"] if obj else []
+
+
+@admin.register(CompanyInfo)
+class CompanyInfoAdmin(admin.ModelAdmin):
+    list_display = ["works_group", "group_name", "company_name", "phone", "language", "time_zone"]
+    list_filter = ["language", "time_zone", "receive_notices", "notice_recipients"]
+    search_fields = ["works_group__domain", "group_name", "company_name", "phone"]
+    list_select_related = ["works_group"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "is_active", "created_at"]
+    list_filter = ["is_active", "region"]
+    search_fields = ["name", "region", "description"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "role", "works_group", "partner", "is_active"]
+    list_filter = ["role", "is_active", "is_staff", "works_group", "partner"]
+    search_fields = ["email", "name", "works_group__domain", "partner__name"]
+    list_select_related = ["works_group", "partner"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "name"]}),
+        ("Tenant", {"fields": ["role", "works_group", "partner"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "password1", "password2", "role", "works_group", "partner"]}),
+    ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only: operators read it, nobody edits it."""
+
+    list_display = ["created_at", "action", "actor_label", "works_group", "partner"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor_label", "works_group__domain", "partner__name"]
+    list_select_related = ["works_group", "partner"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

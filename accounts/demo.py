@@ -1,0 +1,81 @@
+"""The demo data of the spec, created idempotently by `manage.py seed_demo`."""
+
+from django.db import transaction
+
+from .models import CompanyInfo, Partner, Plan, User, WorksGroup
+
+DEMO_PASSWORDS = {
+    "admin@mizl.example": "demo-admin-pass",
+    "viewer@mizl.example": "demo-viewer-pass",
+    "admin@kaisha.example": "demo-admin-pass",
+    "staff@abc.example": "demo-partner-pass",
+    "staff@xyz.example": "demo-partner-pass",
+    "ops@example.com": "demo-ops-pass",
+}
+
+GROUPS = [
+    {
+        "domain": "mizl",
+        "plan": Plan.FREE,
+        "seats": 12,
+        "apps": ["talk", "calendar", "drive", "mail"],
+        "info": {"company_name": "水谷建設", "group_name": "", "phone": ""},
+    },
+    {
+        "domain": "kaisha",
+        "plan": Plan.STANDARD,
+        "seats": 25,
+        "apps": ["talk", "calendar", "drive", "mail", "form", "survey"],
+        "info": {
+            "company_name": "株式会社カイシャ",
+            "group_name": "カイシャ",
+            "phone": "03-1234-5678",
+        },
+    },
+]
+
+PARTNERS = [
+    {
+        "name": "ABC 株式会社",
+        "region": "東京・関東",
+        "description": "LINE WORKSの導入から運用までを支援する販売パートナーです。",
+        "contact_url": "https://abc.example/line-works",
+        "handled_apps": ["talk", "calendar", "drive", "mail", "form"],
+        "staff": "staff@abc.example",
+    },
+    {
+        "name": "XYZ 株式会社",
+        "region": "大阪・関西",
+        "description": "中小企業向けにLINE WORKSの導入支援とサポートを提供します。",
+        "contact_url": "https://xyz.example/works",
+        "handled_apps": ["talk", "calendar"],
+        "staff": "staff@xyz.example",
+    },
+]
+
+
+def _user(email: str, **fields) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORDS[email], **fields)
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> None:
+    for spec in GROUPS:
+        group, _created = WorksGroup.objects.get_or_create(
+            domain=spec["domain"],
+            defaults={"plan": spec["plan"], "seats": spec["seats"], "apps": spec["apps"]},
+        )
+        CompanyInfo.objects.get_or_create(works_group=group, defaults=spec["info"])
+    mizl = WorksGroup.objects.get(domain="mizl")
+    kaisha = WorksGroup.objects.get(domain="kaisha")
+    _user("admin@mizl.example", role=User.Role.SUPER_ADMIN, works_group=mizl, name="水谷 太郎")
+    _user("viewer@mizl.example", role=User.Role.ADMIN, works_group=mizl, name="水谷 花子")
+    _user("admin@kaisha.example", role=User.Role.SUPER_ADMIN, works_group=kaisha, name="会社 一郎")
+    for spec in PARTNERS:
+        fields = {k: v for k, v in spec.items() if k != "staff"}
+        partner, _created = Partner.objects.get_or_create(name=spec["name"], defaults=fields)
+        _user(spec["staff"], role=User.Role.PARTNER_STAFF, partner=partner)
+    _user("ops@example.com", role=User.Role.OPERATOR, is_staff=True, is_superuser=True)

@@ -1,0 +1,81 @@
+"""Writes to tenants: company info, and the audit trail every other service appends to."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from partners.errors import NotAllowed
+
+from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
+
+COMPANY_INFO_FIELDS = (
+    "group_name",
+    "company_name",
+    "phone",
+    "language",
+    "time_zone",
+    "receive_notices",
+    "notice_recipients",
+)
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    works_group: WorksGroup | None = None,
+    partner: Partner | None = None,
+    details: dict | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append one audit event; call it inside the transaction of the change it records."""
+    return AuditEvent.objects.create(
+        created_at=now or timezone.now(),
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        works_group=works_group,
+        partner=partner,
+        action=action,
+        details=details or {},
+    )
+
+
+def _changes(instance, values: dict) -> dict:
+    changed = {}
+    for field, value in values.items():
+        old = getattr(instance, field)
+        if old != value:
+            changed[field] = [old, value]
+            setattr(instance, field, value)
+    return changed
+
+
+@transaction.atomic
+def company_info_update(
+    *, works_group: WorksGroup, by: User, values: dict, admin_email: str | None = None
+) -> CompanyInfo:
+    """Save 会社情報 (and, from the partner wizard, 管理者のメールアドレス); audited.
+
+    Only the group's super admin may write. `values` holds validated CompanyInfo fields.
+    """
+    if not (by.is_super_admin and by.works_group_id == works_group.pk):
+        raise NotAllowed
+    info = CompanyInfo.objects.select_for_update().get(works_group=works_group)
+    changed = _changes(info, {k: v for k, v in values.items() if k in COMPANY_INFO_FIELDS})
+    info.full_clean()
+    info.save()
+    if admin_email is not None:
+        admin = User.objects.select_for_update().get(pk=by.pk)
+        email_change = _changes(admin, {"email": admin_email.lower()})
+        if email_change:
+            admin.full_clean(exclude=["password"])
+            admin.save(update_fields=["email"])
+            changed["admin_email"] = email_change["email"]
+    audit_record(
+        action=AuditEvent.Action.COMPANY_INFO_UPDATED,
+        actor=by,
+        works_group=works_group,
+        details={"changed": sorted(changed)},
+    )
+    return info

@@ -1,0 +1,136 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from partners.errors import FlowError
+
+from . import services
+from .decorators import customer_required
+from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
+from .models import AuditEvent
+
+AUDIT_PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """Each role has its own console."""
+    user = request.user
+    if user.is_customer:
+        return redirect("accounts:console")
+    if user.is_partner_staff:
+        return redirect("partners:customers")
+    return redirect("admin:index")
+
+
+@customer_required
+def console(request):
+    return render(request, "console/home.html")
+
+
+@customer_required
+def company_info(request):
+    """基本設定 > 会社情報: editable by the super admin, read-only for an admin."""
+    info = request.user.works_group.company_info
+    read_only = not request.user.is_super_admin
+    form = CompanyInfoForm(None if read_only else request.POST or None, instance=info)
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and not read_only and form.is_valid():
+        try:
+            services.company_info_update(
+                works_group=request.user.works_group, by=request.user, values=form.cleaned_data
+            )
+        except FlowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("会社情報を保存しました。"))
+            return redirect("accounts:company-info")
+    status = 403 if request.method == "POST" and read_only else 200
+    return render(
+        request,
+        "accounts/company_info.html",
+        {"form": form, "read_only": read_only},
+        status=status,
+    )
+
+
+def _audit_events(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.filter(works_group=request.user.works_group)
+    if form.is_valid() and form.cleaned_data["action"]:
+        events = events.filter(action=form.cleaned_data["action"])
+    return form, events
+
+
+@customer_required
+def audit(request):
+    """監査: newest first, filterable by action, paginated."""
+    form, events = _audit_events(request)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit.html", {"form": form, "page": page})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@customer_required
+def audit_csv(request):
+    """The same filter as 監査, every row, streamed."""
+    _form, events = _audit_events(request)
+    writer = csv.writer(_Echo())
+    header = [_("日時"), _("操作者"), _("操作"), _("詳細")]
+    tz = request.user.works_group.company_info.tz
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for event in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    timezone.localtime(event.created_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+                    event.actor_label,
+                    event.get_action_display(),
+                    event.details,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return JsonResponse({"status": "unavailable", "error": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,67 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from .emails import email_enqueue_send
+from .models import OutboundEmail, PartnerCode, PartnerContract
+
+
+@admin.register(PartnerCode)
+class PartnerCodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "masked",
+        "works_group",
+        "status",
+        "issued_at",
+        "expires_at",
+        "verified_partner",
+    ]
+    list_filter = ["status", "cancel_reason", "verified_partner"]
+    search_fields = ["works_group__domain", "verified_partner__name"]
+    list_select_related = ["works_group", "verified_partner"]
+    exclude = ["code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "code"] + ["masked"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PartnerContract)
+class PartnerContractAdmin(admin.ModelAdmin):
+    list_display = ["works_group", "partner", "completed_at", "settlement_total"]
+    list_filter = ["partner", "settlement_plan"]
+    search_fields = ["works_group__domain", "company_name", "group_name", "partner__name"]
+    list_select_related = ["works_group", "partner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "status", "attempts", "sent_at", "works_group"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["subject", "works_group__domain", "last_error"]
+    list_select_related = ["works_group"]
+    actions = ["retry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("選択したメールを再送する"))
+    def retry(self, request, queryset):
+        ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=OutboundEmail.Status.QUEUED, attempts=0
+        )
+        for email_id in ids:
+            email_enqueue_send(email_id)
+        message = _("%(count)s件のメールを再送します。") % {"count": len(ids)}
+        self.message_user(request, message, messages.SUCCESS)

@@ -1,0 +1,61 @@
+from django import forms
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import PHONE_VALIDATOR, Partner, User
+
+from . import errors
+from .codes import MalformedCode, normalize_code
+
+
+class IssueCodeForm(forms.Form):
+    """コード発行, optionally for the partner picked in パートナー検索."""
+
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.filter(is_active=True), required=False, widget=forms.HiddenInput
+    )
+
+
+class CompanyGateForm(forms.Form):
+    """「パートナー連携を行うには、会社情報の入力が必要です。」"""
+
+    group_name = forms.CharField(label=_("ワークスグループ名"), max_length=40)
+    company_name = forms.CharField(label=_("企業/団体名"), max_length=40)
+    phone = forms.CharField(
+        label=_("電話番号"),
+        validators=[MinLengthValidator(6), MaxLengthValidator(20), PHONE_VALIDATOR],
+    )
+    admin_email = forms.EmailField(label=_("管理者のメールアドレス"))
+
+    def __init__(self, *args, admin: User, **kwargs):
+        self.admin = admin
+        super().__init__(*args, **kwargs)
+
+    def clean_admin_email(self):
+        email = self.cleaned_data["admin_email"].lower()
+        if User.objects.filter(email=email).exclude(pk=self.admin.pk).exists():
+            raise forms.ValidationError(_("このメールアドレスは別のアカウントで使われています。"))
+        return email
+
+
+class CustomerImportForm(forms.Form):
+    """顧客の取り込み: the pair that identifies a customer's code."""
+
+    domain = forms.CharField(label=_("ドメイン又はグループ名"), max_length=64)
+    code = forms.CharField(label=_("パートナーコード"), max_length=64)
+    show_profile = forms.BooleanField(
+        label=_("お客様にパートナーのプロフィールを表示する"), required=False, initial=True
+    )
+
+    def clean_domain(self):
+        return self.cleaned_data["domain"].strip().lower()
+
+    def clean_code(self):
+        try:
+            return normalize_code(self.cleaned_data["code"])
+        except MalformedCode as exc:
+            raise forms.ValidationError(errors.MALFORMED_CODE, code="malformed") from exc
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("検索"), required=False, max_length=100)

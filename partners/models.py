@@ -1,0 +1,203 @@
+"""Partner codes, the contracts they become, API tokens and the e-mail outbox."""
+
+import calendar
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Partner, Plan, WorksGroup
+
+from .codes import mask_code
+from .settlement import Settlement
+
+
+class PartnerCode(models.Model):
+    class Status(models.TextChoices):
+        ISSUED = "ISSUED", _("認証待ち")
+        VERIFIED = "VERIFIED", _("承認待ち")
+        USED = "USED", _("使用済み")
+        EXPIRED = "EXPIRED", _("有効期間切れ")
+        CANCELLED = "CANCELLED", _("取り消し")
+        LAPSED = "LAPSED", _("承認期限切れ")
+
+    OPEN_STATUSES = (Status.ISSUED, Status.VERIFIED)
+
+    class CancelReason(models.TextChoices):
+        CANCELLED = "CANCELLED", _("顧客による取り消し")
+        REISSUED = "REISSUED", _("再発行")
+        DECLINED = "DECLINED", _("顧客による拒否")
+
+    works_group = models.ForeignKey(
+        WorksGroup, on_delete=models.CASCADE, related_name="partner_codes"
+    )
+    code = models.CharField(_("コード番号"), max_length=20, unique=True)
+    status = models.CharField(
+        _("状態"), max_length=16, choices=Status, default=Status.ISSUED, db_index=True
+    )
+    intended_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("指定パートナー"),
+    )
+    issued_at = models.DateTimeField(_("発行日時"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("有効期限"))
+    verified_at = models.DateTimeField(_("認証日時"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="verified_codes"
+    )
+    approve_by = models.DateTimeField(_("承認期限"), null=True, blank=True)
+    show_partner_profile = models.BooleanField(_("パートナーのプロフィールを表示"), default=False)
+    closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    cancel_reason = models.CharField(max_length=16, choices=CancelReason, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("パートナーコード")
+        verbose_name_plural = _("パートナーコード")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["works_group"],
+                condition=Q(status__in=["ISSUED", "VERIFIED"]),
+                name="one_open_code_per_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["ISSUED", "VERIFIED", "USED", "EXPIRED", "CANCELLED", "LAPSED"]
+                ),
+                name="partnercode_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["VERIFIED", "USED", "LAPSED"])
+                | Q(verified_partner__isnull=False, verified_at__isnull=False),
+                name="partnercode_verified_has_partner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["verified_partner", "-verified_at"], name="code_partner_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.masked
+
+    @property
+    def masked(self) -> str:
+        return mask_code(self.code)
+
+    def status_at(self, now: datetime | None = None) -> str:
+        """The status as of `now`: expiry and lapse hold on read, before any job records them."""
+        now = now or timezone.now()
+        if self.status == self.Status.ISSUED and now >= self.expires_at:
+            return self.Status.EXPIRED
+        if self.status == self.Status.VERIFIED and self.approve_by and now >= self.approve_by:
+            return self.Status.LAPSED
+        return self.status
+
+    def valid_until(self):
+        """The last calendar day of validity, in the group's time zone (「YYYY.MM.DD まで」)."""
+        tz = self.works_group.company_info.tz
+        return (self.expires_at - timezone.timedelta(microseconds=1)).astimezone(tz).date()
+
+
+class PartnerContract(models.Model):
+    """Written once, when a switch completes. A group can never have a second one."""
+
+    works_group = models.OneToOneField(
+        WorksGroup, on_delete=models.PROTECT, related_name="partner_contract"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="contracts")
+    code = models.OneToOneField(PartnerCode, on_delete=models.PROTECT, related_name="contract")
+    completed_at = models.DateTimeField(_("完了日時"))
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    company_name = models.CharField(_("企業/団体名"), max_length=40)
+    group_name = models.CharField(_("ワークスグループ名"), max_length=40)
+    settlement_plan = models.CharField(_("プラン"), max_length=16, choices=Plan)
+    settlement_seats = models.PositiveIntegerField(_("メンバー数"))
+    settlement_unit_price = models.PositiveIntegerField(_("単価"))
+    settlement_period_start = models.DateField(_("精算期間の開始日"))
+    settlement_period_end = models.DateField(_("精算期間の終了日"))
+    settlement_subtotal = models.PositiveIntegerField(_("小計"))
+    settlement_tax = models.PositiveIntegerField(_("消費税"))
+    settlement_total = models.PositiveIntegerField(_("合計"))
+
+    class Meta:
+        ordering = ["-completed_at"]
+        verbose_name = _("パートナー契約")
+        verbose_name_plural = _("パートナー契約")
+        indexes = [
+            models.Index(fields=["partner", "-completed_at"], name="contract_partner_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.works_group} → {self.partner}"
+
+    @property
+    def settlement(self) -> Settlement:
+        """The statement as it was shown and stored when the switch completed."""
+        start, end = self.settlement_period_start, self.settlement_period_end
+        return Settlement(
+            plan=self.settlement_plan,
+            seats=self.settlement_seats,
+            period_start=start,
+            period_end=end,
+            days_elapsed=max((end - start).days + 1, 0),
+            days_in_month=calendar.monthrange(end.year, end.month)[1] if end >= start else 0,
+            unit_price=self.settlement_unit_price,
+            subtotal=self.settlement_subtotal,
+            tax=self.settlement_tax,
+        )
+
+
+class OutboundEmail(models.Model):
+    """The outbox: one row per e-mail, written in the same transaction as the state change."""
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", _("送信待ち")
+        SENT = "SENT", _("送信済み")
+        FAILED = "FAILED", _("送信失敗")
+
+    template = models.CharField(max_length=64)
+    to = models.JSONField(_("宛先"))
+    subject = models.CharField(_("件名"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    language = models.CharField(max_length=8)
+    status = models.CharField(
+        _("状態"), max_length=8, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("試行回数"), default=0)
+    last_error = models.TextField(_("最後のエラー"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    works_group = models.ForeignKey(
+        WorksGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("送信メール")
+        verbose_name_plural = _("送信メール")
+
+    def __str__(self) -> str:
+        return self.subject

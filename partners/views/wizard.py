@@ -1,0 +1,190 @@
+"""パートナー > パートナーとの契約: the customer's four-step wizard, and パートナー検索."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import customer_required
+from accounts.services import company_info_update
+
+from .. import errors, selectors, services
+from ..forms import CompanyGateForm, IssueCodeForm, SearchForm
+
+PARTNERS_PAGE_SIZE = 20
+
+
+def _transition(request, verb, **kwargs):
+    """Run one service verb for the signed-in customer; a refusal becomes a message."""
+    try:
+        return verb(works_group=request.user.works_group, by=request.user, **kwargs)
+    except errors.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except errors.FlowError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
+def _company_info_complete(group) -> bool:
+    admin = group.super_admin
+    return group.company_info.is_complete(admin.email if admin else None)
+
+
+@customer_required
+@never_cache
+def contract(request, *, confirm: bool = False):
+    group = request.user.works_group
+    now = timezone.now()
+    state = selectors.wizard_state(works_group=group, now=now)
+    picked = IssueCodeForm(request.GET)
+    context = {
+        "state": state,
+        "step": state.step,
+        "intended_partner": picked.cleaned_data["partner"] if picked.is_valid() else None,
+        "can_act": request.user.is_super_admin,
+        "company_info_complete": _company_info_complete(group),
+        "confirm": confirm and state.step == 3,
+    }
+    if state.step == 3:
+        context["settlement"] = services.settlement_for(group, now)
+    return render(request, "partners/contract.html", context)
+
+
+@customer_required
+@never_cache
+def contract_status(request):
+    """Polled by step 2 so the page moves on when a partner verifies."""
+    state = selectors.wizard_state(works_group=request.user.works_group, now=timezone.now())
+    return JsonResponse({"step": state.step})
+
+
+@customer_required
+@require_POST
+def contract_issue(request):
+    form = IssueCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("指定したパートナーは選択できません。"))
+        return redirect("partners:contract")
+    _transition(request, services.issue_code, intended_partner=form.cleaned_data["partner"])
+    return redirect("partners:contract")
+
+
+@customer_required
+@require_POST
+def contract_reissue(request):
+    if _transition(request, services.reissue_code):
+        messages.success(request, _("パートナーコードを再発行しました。以前のコードは使えません。"))
+    return redirect("partners:contract")
+
+
+@customer_required
+@require_POST
+def contract_cancel(request):
+    if _transition(request, services.cancel_code):
+        messages.success(request, _("パートナーコードを取り消しました。"))
+    return redirect("partners:contract")
+
+
+@customer_required
+@require_POST
+def contract_decline(request):
+    if _transition(request, services.decline_code):
+        messages.success(
+            request,
+            _("パートナーによるコード認証を拒否しました。パートナーにはメールで通知されます。"),
+        )
+    return redirect("partners:contract")
+
+
+@customer_required
+@require_POST
+def contract_approve(request):
+    """承認: on to the company-info gate when info is missing, else to the confirmation."""
+    if _transition(request, services.approval_check) is None:
+        return redirect("partners:contract")
+    if not _company_info_complete(request.user.works_group):
+        return redirect("partners:contract-company")
+    return redirect("partners:contract-confirm")
+
+
+@customer_required
+@never_cache
+def contract_company(request):
+    """「パートナー連携を行うには、会社情報の入力が必要です。」"""
+    group = request.user.works_group
+    if not request.user.is_super_admin:
+        raise PermissionDenied
+    state = selectors.wizard_state(works_group=group, now=timezone.now())
+    if state.step != 3:
+        return redirect("partners:contract")
+    info = group.company_info
+    form = CompanyGateForm(
+        request.POST or None,
+        admin=request.user,
+        initial={
+            "group_name": info.group_name,
+            "company_name": info.company_name,
+            "phone": info.phone,
+            "admin_email": request.user.email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        admin_email = values.pop("admin_email")
+        try:
+            company_info_update(
+                works_group=group, by=request.user, values=values, admin_email=admin_email
+            )
+        except errors.FlowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("partners:contract-confirm")
+    return render(
+        request, "partners/contract_company.html", {"form": form, "step": 3, "state": state}
+    )
+
+
+@customer_required
+@never_cache
+def contract_confirm(request):
+    """「パートナー契約への切り替えを完了しますが、よろしいですか？」 without JavaScript too."""
+    group = request.user.works_group
+    if not request.user.is_super_admin:
+        raise PermissionDenied
+    if not _company_info_complete(group):
+        return redirect("partners:contract-company")
+    return contract(request, confirm=True)
+
+
+@customer_required
+@require_POST
+def contract_complete(request):
+    if _transition(request, services.complete_switch):
+        messages.success(request, _("パートナー契約への切り替えが完了しました。"))
+    return redirect("partners:contract")
+
+
+@customer_required
+def partner_search(request):
+    """パートナー検索: active partners and their public profiles."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.active_partners(query=query), PARTNERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    state = selectors.wizard_state(works_group=request.user.works_group, now=timezone.now())
+    return render(
+        request,
+        "partners/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_issue": request.user.is_super_admin and state.step == 1,
+        },
+    )
