@@ -1,0 +1,161 @@
+"""One factory per model; each builds a valid object by default."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup
+from partners.codes import code_expiry, generate_code
+from partners.models import OutboundEmail, PartnerCode, PartnerContract
+
+PASSWORD = "correct-horse-battery"
+
+
+class PartnerFactory(DjangoModelFactory[Partner]):
+    class Meta:
+        model = Partner
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"パートナー{n} 株式会社")
+    region = "東京"
+    description = "LINE WORKSの販売パートナーです。"
+    contact_url = "https://partner.example/contact"
+    handled_apps = ["talk", "calendar"]
+
+
+class WorksGroupFactory(DjangoModelFactory[WorksGroup]):
+    class Meta:
+        model = WorksGroup
+        skip_postgeneration_save = True
+
+    domain = factory.Sequence(lambda n: f"group{n}")
+    plan = Plan.STANDARD
+    seats = 10
+    apps = ["talk", "calendar", "drive"]
+
+    @factory.post_generation
+    def company_info(obj, create, extracted, **kwargs):
+        """Every group has its 会社情報, complete unless told otherwise."""
+        if not create:
+            return
+        values = {
+            "group_name": f"{obj.domain} グループ",
+            "company_name": f"{obj.domain} 株式会社",
+            "phone": "03-1234-5678",
+            **kwargs,
+        }
+        CompanyInfoFactory(works_group=obj, **values)
+
+
+class CompanyInfoFactory(DjangoModelFactory[CompanyInfo]):
+    class Meta:
+        model = CompanyInfo
+        django_get_or_create = ["works_group"]
+
+    works_group = factory.SubFactory(WorksGroupFactory, company_info=None)
+    group_name = "水谷"
+    company_name = "水谷建設"
+    phone = "03-1234-5678"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Faker("name", locale="ja_JP")
+    role = User.Role.SUPER_ADMIN
+    works_group = factory.SubFactory(WorksGroupFactory)
+    partner = None
+
+    class Params:
+        admin = factory.Trait(role=User.Role.ADMIN)
+        staff = factory.Trait(
+            role=User.Role.PARTNER_STAFF, works_group=None, partner=factory.SubFactory(PartnerFactory)
+        )
+        operator = factory.Trait(
+            role=User.Role.OPERATOR, works_group=None, is_staff=True, is_superuser=True
+        )
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class PartnerCodeFactory(DjangoModelFactory[PartnerCode]):
+    """An open (ISSUED) code of a group whose info is complete; traits for the other states."""
+
+    class Meta:
+        model = PartnerCode
+
+    works_group = factory.SubFactory(WorksGroupFactory)
+    code = factory.LazyFunction(generate_code)
+    issued_at = factory.LazyFunction(timezone.now)
+    issued_by = factory.LazyAttribute(
+        lambda o: o.works_group.super_admin or UserFactory(works_group=o.works_group)
+    )
+    expires_at = factory.LazyAttribute(
+        lambda o: code_expiry(o.issued_at, o.works_group.company_info.tz)
+    )
+
+    class Params:
+        verified = factory.Trait(
+            status=PartnerCode.Status.VERIFIED,
+            verified_partner=factory.SubFactory(PartnerFactory),
+            verified_by=factory.LazyAttribute(
+                lambda o: UserFactory(staff=True, partner=o.verified_partner)
+            ),
+            verified_at=factory.LazyFunction(timezone.now),
+            approve_by=factory.LazyAttribute(lambda o: o.verified_at + timedelta(days=30)),
+        )
+        expired = factory.Trait(
+            issued_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=40))
+        )
+
+
+class PartnerContractFactory(DjangoModelFactory[PartnerContract]):
+    class Meta:
+        model = PartnerContract
+
+    code = factory.SubFactory(PartnerCodeFactory, verified=True, status=PartnerCode.Status.USED)
+    works_group = factory.SelfAttribute("code.works_group")
+    partner = factory.SelfAttribute("code.verified_partner")
+    completed_at = factory.LazyFunction(timezone.now)
+    completed_by = factory.SelfAttribute("code.issued_by")
+    company_name = factory.LazyAttribute(lambda o: o.works_group.company_info.company_name)
+    group_name = factory.LazyAttribute(lambda o: o.works_group.company_info.group_name)
+    settlement_plan = Plan.STANDARD
+    settlement_seats = 10
+    settlement_unit_price = 540
+    settlement_period_start = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    settlement_period_end = factory.LazyFunction(timezone.localdate)
+    settlement_subtotal = 0
+    settlement_tax = 0
+    settlement_total = 0
+
+
+class AuditEventFactory(DjangoModelFactory[AuditEvent]):
+    class Meta:
+        model = AuditEvent
+
+    works_group = factory.SubFactory(WorksGroupFactory)
+    action = AuditEvent.Action.CODE_ISSUED
+    actor_label = "admin@example.com"
+    details = factory.LazyFunction(dict)
+
+
+class OutboundEmailFactory(DjangoModelFactory[OutboundEmail]):
+    class Meta:
+        model = OutboundEmail
+
+    template = "code_verified"
+    to = factory.LazyFunction(lambda: ["admin@example.com"])
+    subject = "パートナー顧客としての登録を承認してください。"
+    body_text = "パートナーによるコードの認証が完了しました。"
+    body_html = "<p>パートナーによるコードの認証が完了しました。</p>"
+    language = "ja"
