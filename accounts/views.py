@@ -27,6 +27,17 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        services.audit_record(
+            action=AuditEvent.Action.LOGIN,
+            actor=user,
+            works_group=user.works_group,
+            partner=user.partner,
+        )
+        return response
+
 
 @login_required
 def home(request):
