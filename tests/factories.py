@@ -74,7 +74,9 @@ class UserFactory(DjangoModelFactory[User]):
     class Params:
         admin = factory.Trait(role=User.Role.ADMIN)
         staff = factory.Trait(
-            role=User.Role.PARTNER_STAFF, works_group=None, partner=factory.SubFactory(PartnerFactory)
+            role=User.Role.PARTNER_STAFF,
+            works_group=None,
+            partner=factory.SubFactory(PartnerFactory),
         )
         operator = factory.Trait(
             role=User.Role.OPERATOR, works_group=None, is_staff=True, is_superuser=True
