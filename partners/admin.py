@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .emails import email_enqueue_send
-from .models import OutboundEmail, PartnerCode, PartnerContract
+from .models import ApiToken, OutboundEmail, PartnerCode, PartnerContract
 
 
 @admin.register(PartnerCode)
@@ -65,3 +65,31 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             email_enqueue_send(email_id)
         message = _("%(count)s件のメールを再送します。") % {"count": len(ids)}
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are created and revoked by partner staff, secrets never shown."""
+
+    list_display = [
+        "prefix",
+        "name",
+        "partner",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["partner", "revoked_at"]
+    search_fields = ["name", "prefix", "partner__name", "created_by__email"]
+    list_select_related = ["partner", "created_by"]
+    exclude = ["token_hash"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

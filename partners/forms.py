@@ -59,3 +59,13 @@ class CustomerImportForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("検索"), required=False, max_length=100)
+
+
+class ApiTokenForm(forms.Form):
+    """APIトークンの作成: a name that says which system will use the token."""
+
+    name = forms.CharField(
+        label=_("名前"),
+        max_length=100,
+        help_text=_("どのシステムで使うトークンか分かる名前を付けてください。"),
+    )

@@ -201,3 +201,36 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API; every call acts as the staff member who made it.
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when it is created.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_tokens")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名前"), max_length=100)
+    prefix = models.CharField(_("トークン"), max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最終使用日時"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("無効化日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("APIトークン")
+        verbose_name_plural = _("APIトークン")
+        indexes = [
+            models.Index(fields=["partner", "-created_at"], name="apitoken_partner_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dev, partner, wizard
+from .views import dev, partner, tokens, wizard
 
 app_name = "partners"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("console/partner/search/", wizard.partner_search, name="search"),
     path("partner/", partner.customers, name="customers"),
     path("partner/customers/import/", partner.customer_import, name="customer-import"),
+    path("partner/tokens/", tokens.token_list, name="tokens"),
+    path("partner/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("dev/mailbox/", dev.mailbox, name="mailbox"),
     path("dev/mailbox/<int:pk>/html/", dev.mailbox_html, name="mailbox-html"),
 ]

@@ -1,0 +1,81 @@
+import json
+
+import pytest
+from django.utils import timezone, translation
+
+from partners.tokens import api_token_create
+from tests.factories import PartnerCodeFactory
+
+CUSTOMERS = "/api/v1/partners/potential-customers/"
+
+
+@pytest.fixture(autouse=True)
+def _default_locale():
+    """A console request leaves its group's language and time zone active; start from the
+    defaults (Japanese, Tokyo)."""
+    translation.activate("ja")
+    timezone.deactivate()
+    yield
+    translation.activate("ja")
+    timezone.deactivate()
+
+
+class ApiClient:
+    """The Django test client speaking to the partner API with one bearer token."""
+
+    def __init__(self, client, secret: str | None):
+        self.client = client
+        self.secret = secret
+
+    def _headers(self, headers: dict | None) -> dict:
+        sent = {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
+        return {**sent, **(headers or {})}
+
+    def preview(self, domain: str, code: str | None, *, headers: dict | None = None, **extra):
+        query = {} if code is None else {"partnerCode": code}
+        return self.client.get(
+            f"{CUSTOMERS}{domain}", query, headers=self._headers(headers), **extra
+        )
+
+    def transfer(self, domain: str, body, *, headers: dict | None = None, **extra):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        return self.client.post(
+            f"{CUSTOMERS}{domain}/transfer",
+            data,
+            content_type="application/json",
+            headers=self._headers(headers),
+            **extra,
+        )
+
+    def request(self, method: str, path: str, *, headers: dict | None = None, **extra):
+        return self.client.generic(method, path, headers=self._headers(headers), **extra)
+
+
+@pytest.fixture
+def token_and_secret(staff):
+    return api_token_create(staff=staff, name="基幹システム")
+
+
+@pytest.fixture
+def api_token(token_and_secret):
+    return token_and_secret[0]
+
+
+@pytest.fixture
+def api(client, token_and_secret):
+    return ApiClient(client, token_and_secret[1])
+
+
+@pytest.fixture
+def anonymous_api(client):
+    return ApiClient(client, None)
+
+
+@pytest.fixture
+def code(super_admin):
+    """An open code of the group, issued by its super admin."""
+    return PartnerCodeFactory(works_group=super_admin.works_group, issued_by=super_admin)
+
+
+def transfer_body(code, *, show_profile: bool = True) -> dict:
+    return {"partnerCode": code.code, "enablePartnerProfileDisplay": show_profile}

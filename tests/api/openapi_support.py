@@ -1,0 +1,76 @@
+"""Reading the served OpenAPI document: which responses it documents and their schemas."""
+
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+JSON = "application/json"
+DOCUMENT_URI = "urn:worksadmin:openapi"
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def documented_responses(document: dict) -> list[tuple[str, str, str]]:
+    """Every (path, method, status) the document describes."""
+    return [
+        (path, method, status)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+        for status in operation["responses"]
+    ]
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def validator(document: dict, *parts: str) -> Draft202012Validator:
+    """A validator for the schema at `parts` inside the document, its $refs resolved there."""
+    registry = Registry().with_resource(DOCUMENT_URI, DRAFT202012.create_resource(document))
+    return Draft202012Validator({"$ref": f"{DOCUMENT_URI}#{_pointer(*parts)}"}, registry=registry)
+
+
+def response_validator(document, path, method, status) -> Draft202012Validator:
+    return validator(
+        document, "paths", path, method, "responses", status, "content", JSON, "schema"
+    )
+
+
+def request_validator(document, path, method) -> Draft202012Validator:
+    return validator(document, "paths", path, method, "requestBody", "content", JSON, "schema")
+
+
+def operation_of(document: dict, url_path: str, method: str) -> tuple[str, dict] | None:
+    """The documented path template and operation that `url_path` (under the server URL) and
+    `method` call, if any."""
+    base = document["servers"][0]["url"]
+    if not url_path.startswith(base + "/"):
+        return None
+    segments = url_path[len(base) :].split("/")
+    for template, item in document["paths"].items():
+        parts = template.split("/")
+        if len(parts) == len(segments) and all(
+            part == segment or (part.startswith("{") and segment)
+            for part, segment in zip(parts, segments, strict=True)
+        ):
+            operation = item.get(method.lower())
+            return (template, operation) if operation else (template, {})
+    return None
+
+
+def check_response(document: dict, path: str, method: str, response) -> None:
+    """The response's status is documented for the operation, its body matches that status's
+    schema, and the headers documented as required are there."""
+    responses = document["paths"][path][method]["responses"]
+    status = str(response.status_code)
+    assert status in responses, f"{method.upper()} {path} answered an undocumented {status}"
+    documented = responses[status]
+    assert response["Content-Type"] == JSON
+    body = response.json()
+    errors = [
+        e.message for e in response_validator(document, path, method, status).iter_errors(body)
+    ]
+    assert not errors, f"{method.upper()} {path} {status}: {errors} in {body}"
+    for header, spec in documented.get("headers", {}).items():
+        if spec.get("required"):
+            assert response.has_header(header), f"{status} lacks its {header} header"

@@ -1,0 +1,170 @@
+"""The OpenAPI document at /api/v1/openapi.json against the real API, response by response."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern
+from jsonschema import Draft202012Validator
+
+from partners import api_urls, services
+from partners.openapi import (
+    CUSTOMER_PATH,
+    OPENAPI_PATH,
+    SERVER_URL,
+    TRANSFER_PATH,
+    openapi_document,
+)
+from tests.factories import PartnerCodeFactory, PartnerFactory
+
+from .conftest import ApiClient, transfer_body
+from .openapi_support import check_response, documented_responses, request_validator
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENT_URL = SERVER_URL + OPENAPI_PATH
+
+
+@pytest.fixture
+def document(client):
+    """The document as a client reads it."""
+    response = client.get(DOCUMENT_URL)
+    assert response.status_code == 200
+    return response.json()
+
+
+class World:
+    """One customer's open code, an API client with a token of ABC 株式会社, and the ways a
+    scenario bends them."""
+
+    def __init__(self, *, api, token, code, settings, monkeypatch):
+        self.api, self.token, self.code = api, token, code
+        self.settings, self.monkeypatch = settings, monkeypatch
+        self.domain = code.works_group.domain
+
+    def url(self, path: str) -> str:
+        return SERVER_URL + path.format(domain=self.domain)
+
+    def get(self, code: str | None = None, *, api: ApiClient | None = None):
+        return (api or self.api).preview(self.domain, code or self.code.code)
+
+    def post(self, body=None, *, api: ApiClient | None = None):
+        return (api or self.api).transfer(self.domain, body or transfer_body(self.code))
+
+    def without_token(self) -> ApiClient:
+        return ApiClient(self.api.client, None)
+
+    def with_bug_in(self, verb: str) -> ApiClient:
+        def broken(**kwargs):
+            raise RuntimeError("a bug")
+
+        self.monkeypatch.setattr(services, verb, broken)
+        return ApiClient(Client(raise_request_exception=False), self.api.secret)
+
+    def partner_deactivated(self) -> "World":
+        self.token.partner.is_active = False
+        self.token.partner.save()
+        return self
+
+    def code_bound_to_another_partner(self) -> "World":
+        self.code.intended_partner = PartnerFactory(name="XYZ 株式会社")
+        self.code.save()
+        return self
+
+    def rate_limited(self) -> "World":
+        self.settings.VERIFY_RATE_LIMIT = 1
+        self.api.preview("no-such-group", self.code.code)
+        return self
+
+    def verified(self) -> "World":
+        assert self.post().status_code == 202
+        return self
+
+
+SCENARIOS = {
+    (CUSTOMER_PATH, "get", "200"): lambda w: w.get(),
+    (CUSTOMER_PATH, "get", "400"): lambda w: w.get("not-a-code"),
+    (CUSTOMER_PATH, "get", "401"): lambda w: w.get(api=w.without_token()),
+    (CUSTOMER_PATH, "get", "403"): lambda w: w.partner_deactivated().get(),
+    (CUSTOMER_PATH, "get", "404"): lambda w: w.get(PartnerCodeFactory().code),
+    (CUSTOMER_PATH, "get", "405"): lambda w: w.api.request("PUT", w.url(CUSTOMER_PATH)),
+    (CUSTOMER_PATH, "get", "409"): lambda w: w.code_bound_to_another_partner().get(),
+    (CUSTOMER_PATH, "get", "429"): lambda w: w.rate_limited().get(),
+    (CUSTOMER_PATH, "get", "500"): lambda w: w.get(api=w.with_bug_in("preview_code")),
+    (TRANSFER_PATH, "post", "202"): lambda w: w.post(),
+    (TRANSFER_PATH, "post", "400"): lambda w: w.post("[1, 2"),
+    (TRANSFER_PATH, "post", "401"): lambda w: w.post(api=w.without_token()),
+    (TRANSFER_PATH, "post", "403"): lambda w: w.partner_deactivated().post(),
+    (TRANSFER_PATH, "post", "404"): lambda w: w.post(transfer_body(PartnerCodeFactory())),
+    (TRANSFER_PATH, "post", "405"): lambda w: w.api.request("GET", w.url(TRANSFER_PATH)),
+    (TRANSFER_PATH, "post", "409"): lambda w: w.verified().post(),
+    (TRANSFER_PATH, "post", "429"): lambda w: w.rate_limited().post(),
+    (TRANSFER_PATH, "post", "500"): lambda w: w.post(api=w.with_bug_in("verify_code")),
+    (OPENAPI_PATH, "get", "200"): lambda w: w.without_token().request("GET", DOCUMENT_URL),
+    (OPENAPI_PATH, "get", "405"): lambda w: w.without_token().request("POST", DOCUMENT_URL),
+}
+
+
+@pytest.fixture
+def world(api, api_token, code, settings, monkeypatch):
+    return World(api=api, token=api_token, code=code, settings=settings, monkeypatch=monkeypatch)
+
+
+def test_the_served_document_is_openapi_3_1_built_in_code(document):
+    assert document["openapi"] == "3.1.0"
+    assert document == openapi_document()
+
+
+def test_every_component_schema_is_a_valid_json_schema(document):
+    for schema in document["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_every_documented_response_has_a_scenario_below_and_nothing_else(document):
+    assert set(documented_responses(document)) == set(SCENARIOS)
+
+
+def test_every_api_route_is_documented_and_every_documented_path_routed(document):
+    routes = {
+        "/" + str(pattern.pattern).replace("<str:domain>", "{domain}")
+        for pattern in api_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and pattern.name
+    }
+
+    assert routes == set(document["paths"])
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status"), documented_responses(openapi_document()), ids="-".join
+)
+def test_documented_response_matches_a_real_one(document, world, path, method, status):
+    response = SCENARIOS[path, method, status](world)
+
+    assert str(response.status_code) == status
+    check_response(document, path, method, response)
+
+
+def test_the_documented_request_body_is_the_one_the_api_accepts(document, world):
+    body = transfer_body(world.code)
+
+    assert not list(request_validator(document, TRANSFER_PATH, "post").iter_errors(body))
+    assert world.post(body).status_code == 202
+
+
+def test_the_endpoints_need_a_bearer_token_but_the_document_does_not(document):
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert document["security"] == [{"bearerAuth": []}]
+    assert document["paths"][OPENAPI_PATH]["get"]["security"] == []
+
+
+def test_the_contract_check_notices_a_response_the_document_does_not_describe(document, world):
+    """Guard against a vacuous contract test: a schema the API does not meet must fail."""
+    schemas = document["components"]["schemas"]
+    schemas["PotentialCustomer"]["required"].append("companyName")
+
+    with pytest.raises(AssertionError, match="companyName"):
+        check_response(document, CUSTOMER_PATH, "get", world.get())
+    with pytest.raises(AssertionError, match="undocumented 418"):
+        check_response(document, CUSTOMER_PATH, "get", _Teapot())
+
+
+class _Teapot:
+    status_code = 418
