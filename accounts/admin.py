@@ -1,11 +1,19 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
 
 
+class CompanyInfoInlineForm(forms.ModelForm):
+    def has_changed(self) -> bool:
+        # Every works group has its 会社情報: save it even when left at its defaults.
+        return self.instance.pk is None or super().has_changed()
+
+
 class CompanyInfoInline(admin.StackedInline):
     model = CompanyInfo
+    form = CompanyInfoInlineForm
     can_delete = False
 
 

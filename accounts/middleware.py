@@ -14,10 +14,13 @@ class TenantLocaleMiddleware:
             info = user.works_group.company_info
             language = info.ui_language
             timezone.activate(info.tz)
-        else:
-            timezone.deactivate()
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves other users next: leave no group's locale behind.
+            translation.deactivate()
+            timezone.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

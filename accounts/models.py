@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DOMAIN_VALIDATOR = RegexValidator(
-    r"^(?!.*--)[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])$",
+    r"^(?!.*--)[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])\Z",
     _(
         "2〜22文字の半角英小文字・数字・ハイフンで入力してください（先頭・末尾のハイフンと連続するハイフンは使えません）。"
     ),
 )
 PHONE_VALIDATOR = RegexValidator(
-    r"^[0-9+\-*#,PT]*$",
+    r"^[0-9+\-*#,PT]*\Z",
     _("電話番号には半角数字と + - * # , P T のみ使えます。"),
 )
 

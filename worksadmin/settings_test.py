@@ -13,3 +13,5 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Don't scan STATIC_ROOT each time a test client builds the middleware.
+WHITENOISE_AUTOREFRESH = True

@@ -1,13 +1,13 @@
 """The partner console: customers list and 顧客の取り込み (code verification)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import partner_staff_required
+from accounts.pagination import CountlessPaginator
 
 from .. import errors, selectors, services
 from ..forms import CustomerImportForm, SearchForm
@@ -25,7 +25,7 @@ def customers(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     codes = selectors.partner_customer_codes(partner=request.user.partner, query=query)
-    page = Paginator(codes, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountlessPaginator(codes, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(code, code.status_at(now)) for code in page]
     return render(
@@ -63,6 +63,8 @@ def customer_import(request):
     except errors.FlowError as exc:
         form.add_error(None, exc.message)
         return _render_import(request, form, status=exc.status if exc.status == 403 else 200)
+    # The checkbox appears for the first time with the preview: offer it at its default.
+    form = CustomerImportForm(initial={"domain": attempt["domain"], "code": attempt["raw_code"]})
     return _render_import(request, form, preview=preview)
 
 
