@@ -1,19 +1,36 @@
-// Progressive enhancement for the console: copy button, confirm modal, live step 2, menu.
+// Progressive enhancement for the console: every page works without it.
+// Copy button, confirm modal (focus trap, Esc), step 2 that follows the partner's
+// verification in place, the small-screen menu, and focus on the first invalid field.
 (function () {
   "use strict";
 
-  function setupCopyButtons() {
-    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+  var POLL_INTERVAL = 2000;
+  var POLL_RETRY_INTERVAL = 5000;
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+  document.documentElement.classList.add("js");
+
+  // -- copy button -------------------------------------------------------------------
+
+  function setupCopyButtons(root) {
+    root.querySelectorAll("[data-copy-target]").forEach(function (button) {
       var feedback = button.parentElement.querySelector(".copy-feedback");
+      var timer = null;
       button.addEventListener("click", function () {
         var text = document.getElementById(button.dataset.copyTarget).textContent.trim();
         var done = function () {
-          if (feedback) { feedback.textContent = button.dataset.copiedText; }
-          button.classList.add("copied");
+          // Emptied first so that a second click is announced again.
+          if (feedback) { feedback.textContent = ""; }
           window.setTimeout(function () {
+            if (feedback) { feedback.textContent = button.dataset.copiedText; }
+          }, 50);
+          button.classList.add("copied");
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () {
             if (feedback) { feedback.textContent = ""; }
             button.classList.remove("copied");
-          }, 2500);
+          }, 4000);
         };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
@@ -36,50 +53,120 @@
     document.body.removeChild(area);
   }
 
-  function setupConfirmDialog() {
-    var dialog = document.getElementById("confirm-dialog");
+  // -- confirm modal -----------------------------------------------------------------
+
+  function trapFocus(dialog, event) {
+    if (event.key !== "Tab") { return; }
+    var items = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return el.offsetParent !== null;
+    });
+    if (!items.length) { return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (document.activeElement === last || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function setupConfirmDialog(root) {
+    var dialog = root.querySelector("#confirm-dialog");
     if (!dialog || typeof dialog.showModal !== "function") { return; }
-    var opener = null;
+    var approve = root.querySelector("form[data-confirm-dialog] button");
+    var opener = approve;
+    var open = function () {
+      if (dialog.open) { dialog.close(); }
+      dialog.showModal();
+      // The safe choice first, as the seed's キャンセル comes before OK.
+      var cancel = dialog.querySelector("[data-close-dialog]");
+      if (cancel) { cancel.focus(); }
+    };
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (cancel) {
       cancel.addEventListener("click", function (event) {
         event.preventDefault();
         dialog.close();
       });
     });
+    dialog.addEventListener("keydown", function (event) { trapFocus(dialog, event); });
     dialog.addEventListener("close", function () {
-      if (opener) { opener.focus(); }
+      if (opener && document.contains(opener)) { opener.focus(); }
       if (window.location.pathname.endsWith("/confirm/")) {
-        window.history.replaceState(null, "", dialog.querySelector("[data-close-dialog]").getAttribute("href"));
+        // The no-JS confirm page became the wizard again: keep the address honest.
+        var back = dialog.querySelector("[data-close-dialog]");
+        if (back) { window.history.replaceState(null, "", back.getAttribute("href")); }
       }
     });
-    document.querySelectorAll("form[data-confirm-dialog]").forEach(function (form) {
+    root.querySelectorAll("form[data-confirm-dialog]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         opener = form.querySelector("button");
-        dialog.showModal();
+        open();
       });
     });
-    if (dialog.hasAttribute("data-auto-open")) {
-      dialog.close();
-      dialog.showModal();
-    }
+    if (dialog.hasAttribute("data-auto-open")) { open(); }
   }
 
-  function setupPolling() {
-    var panel = document.querySelector("[data-poll-url]");
-    if (!panel) { return; }
-    var step = panel.dataset.step;
+  // -- step 2 follows the partner ------------------------------------------------------
+
+  function setupPolling(root) {
+    var wizard = root.querySelector("[data-poll-url]");
+    if (!wizard) { return; }
+    var step = wizard.dataset.step;
     var poll = function () {
-      fetch(panel.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      if (!document.contains(wizard)) { return; }
+      fetch(wizard.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
-          if (data && String(data.step) !== step) { window.location.reload(); return; }
-          window.setTimeout(poll, 2000);
+          if (data && String(data.step) !== step) { return replaceWizard(wizard); }
+          window.setTimeout(poll, POLL_INTERVAL);
         })
-        .catch(function () { window.setTimeout(poll, 5000); });
+        .catch(function () { window.setTimeout(poll, POLL_RETRY_INTERVAL); });
     };
-    window.setTimeout(poll, 2000);
+    window.setTimeout(poll, POLL_INTERVAL);
   }
+
+  // Fetch the wizard page again and swap the steps in place: no reload, no lost scroll.
+  function replaceWizard(wizard) {
+    return fetch(wizard.dataset.pageUrl || window.location.pathname, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var next = page.getElementById("wizard");
+        if (!next) { throw new Error("no #wizard"); }
+        var hadFocus = wizard.contains(document.activeElement);
+        var fresh = document.importNode(next, true);
+        wizard.replaceWith(fresh);
+        initWizard(fresh.parentElement);
+        var heading = fresh.querySelector(".step.current .step-title");
+        if (heading && hadFocus) {
+          heading.setAttribute("tabindex", "-1");
+          heading.focus();
+        }
+        announce(fresh);
+      })
+      .catch(function () { window.location.reload(); });
+  }
+
+  function announce(wizard) {
+    var status = document.getElementById("wizard-status");
+    if (!status) { return; }
+    var source = wizard.querySelector("[data-announce]") || wizard.querySelector(".step.current .step-title");
+    status.textContent = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function initWizard(root) {
+    setupCopyButtons(root);
+    setupConfirmDialog(root);
+    setupPolling(root);
+  }
+
+  // -- small screens: the menu folds away ----------------------------------------------
 
   function setupMenuToggle() {
     var toggle = document.querySelector(".menu-toggle");
@@ -91,10 +178,16 @@
     });
   }
 
+  // -- forms: after a refused submit, start where the first error is -----------------------
+
+  function focusFirstInvalidField() {
+    var field = document.querySelector("main [aria-invalid=true]");
+    if (field && !document.querySelector("dialog[open]")) { field.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    setupCopyButtons();
-    setupConfirmDialog();
-    setupPolling();
+    initWizard(document);
     setupMenuToggle();
+    focusFirstInvalidField();
   });
 })();
