@@ -6,7 +6,6 @@ exactly when the state change does; a task sends it after the commit (see tasks.
 
 from django.conf import settings
 from django.db import transaction
-from django.tasks import default_task_backend
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -78,4 +77,8 @@ def email_enqueue_send(email_id: int) -> None:
 def _backend_shares_our_database() -> bool:
     from django_tasks_db.backend import DatabaseBackend
 
-    return isinstance(default_task_backend, DatabaseBackend)
+    from .tasks import send_outbound_email
+
+    # The task's own backend, not `django.tasks.default_task_backend`: that is a proxy,
+    # and isinstance() on a proxy is always False.
+    return isinstance(send_outbound_email.get_backend(), DatabaseBackend)

@@ -32,8 +32,13 @@ def _require_super_admin(by: User, works_group: WorksGroup) -> None:
 
 
 def _lock_group(works_group: WorksGroup) -> WorksGroup:
-    """Serialise every customer-side transition of one group on its row."""
-    group = WorksGroup.objects.select_for_update().get(pk=works_group.pk)
+    """Serialise every customer-side transition of one group on its row.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a verification or the expiry job inserting an audit
+    event or an e-mail that references the group takes FOR KEY SHARE on it, and must not
+    deadlock against a customer holding this lock.
+    """
+    group = WorksGroup.objects.select_for_update(no_key=True).get(pk=works_group.pk)
     if PartnerContract.objects.filter(works_group=group).exists():
         raise errors.AlreadyContracted
     return group

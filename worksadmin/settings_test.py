@@ -2,6 +2,8 @@
 
 import os
 
+# Production settings unless the caller says otherwise, whatever a developer's .env holds.
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 

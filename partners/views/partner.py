@@ -1,10 +1,12 @@
 """The partner console: customers list and 顧客の取り込み (code verification)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.decorators import partner_staff_required
 from accounts.pagination import CountlessPaginator
@@ -16,6 +18,15 @@ CUSTOMERS_PAGE_SIZE = 25
 
 
 def client_ip(request) -> str:
+    """The address the rate limit counts: REMOTE_ADDR, or behind TRUSTED_PROXIES reverse
+    proxies the one the outermost proxy saw (X-Forwarded-For read from the right, so a
+    client cannot forge it by sending the header itself)."""
+    hops = settings.TRUSTED_PROXIES
+    if hops:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [address.strip() for address in forwarded if address.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -37,6 +48,7 @@ def customers(request):
 
 @partner_staff_required
 @never_cache
+@sensitive_post_parameters("code")
 def customer_import(request):
     """Two posts: 確認 shows the preview, 取り込む verifies. Both go through the rate limit."""
     form = CustomerImportForm(request.POST or None)

@@ -19,7 +19,12 @@ KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff]")
 
 
 def test_english_ui_for_an_en_us_group(new_page, screens, server):
-    group = WorksGroupFactory(domain="acme", company_info__language="en_US")
+    group = WorksGroupFactory(
+        domain="acme",
+        company_info__language="en_US",
+        company_info__group_name="Acme",
+        company_info__company_name="Acme Inc.",
+    )
     admin_user = UserFactory(works_group=group, name="Alice Smith", email="alice@acme.example")
     page = new_page("customer")
     log_in(page, admin_user.email)

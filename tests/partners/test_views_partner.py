@@ -268,3 +268,9 @@ def test_customers_list_shows_25_per_page(as_staff, partner, staff):
     assert first.context["rows"][0][0].works_group.domain == "c25"  # newest first
     assert [code.works_group.domain for code, _ in second.context["rows"]] == ["c00"]
     assertContains(first, "?page=2")
+
+
+def test_the_code_is_hidden_from_error_reports(as_staff, open_code):
+    response = as_staff.post(IMPORT, {"domain": "mizl", "code": open_code.code})
+
+    assert response.wsgi_request.sensitive_post_parameters == ("code",)

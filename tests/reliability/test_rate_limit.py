@@ -1,0 +1,303 @@
+"""Failed verifications are rate-limited per staff member and per client address, on the page
+and the API alike, with the local-memory cache of development and the Redis of production.
+
+「Failed attempts are rate-limited per staff user and per client address (default 10 per
+15 minutes, settings), answered with HTTP 429 and a message saying when to retry.」
+"""
+
+import time
+import uuid
+from functools import partial
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from accounts.models import AuditEvent
+from partners import ratelimit
+from partners.models import PartnerCode
+from partners.tokens import api_token_create
+from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory
+
+from .support import run_concurrently
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+IMPORT_PAGE = "/partner/customers/import/"
+API_CUSTOMERS = "/api/v1/partners/potential-customers/"
+WRONG_CODE = "ABCDEFGHJKLMNPQRSTUV"  # well-formed, never issued
+LIMIT = 10
+WINDOW_SECONDS = 15 * 60
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.fixture
+def limits(settings):
+    """The documented defaults, whatever the environment says."""
+    settings.VERIFY_RATE_LIMIT = LIMIT
+    settings.VERIFY_RATE_WINDOW_SECONDS = WINDOW_SECONDS
+
+
+def _use_local_memory(settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"rate-limit-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def rate_cache(request, settings, limits):
+    """The counters' cache: local memory (the default) or Redis (CACHE_URL in production)."""
+    if request.param == "locmem":
+        _use_local_memory(settings)
+        yield request.param
+        return
+    if not _redis_answers():
+        pytest.skip(f"Redis at {REDIS_URL} does not answer (.ci/run starts one)")
+    prefix = f"worksadmin-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield request.param
+    # Only this test's keys: the database is shared with other test runs.
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
+@pytest.fixture
+def code(db):
+    return PartnerCodeFactory()
+
+
+@pytest.fixture
+def browser(client):
+    """The browser, signed in as a staff member (by default of a partner of their own).
+
+    One test client throughout: each new one would set up the middleware again."""
+
+    def sign_in(staff=None):
+        client.force_login(staff or UserFactory(staff=True, partner=PartnerFactory()))
+        return client
+
+    return sign_in
+
+
+def _preview(browser, *, domain, code, ip, confirm=False):
+    form = {"domain": domain, "code": code, "show_profile": "on"}
+    form["confirm" if confirm else "preview"] = "1"
+    return browser.post(IMPORT_PAGE, form, REMOTE_ADDR=ip)
+
+
+def _fail(browser, *, domain, ip):
+    response = _preview(browser, domain=domain, code=WRONG_CODE, ip=ip)
+    assert response.status_code == 200
+    assert "組み合わせが正しくありません" in response.text
+    return response
+
+
+def _assert_limited(response):
+    assert response.status_code == 429
+    retry_after = int(response["Retry-After"])
+    assert WINDOW_SECONDS - 5 <= retry_after <= WINDOW_SECONDS + 1
+    body = response.text if "json" not in response["Content-Type"] else response.json()
+    message = body if isinstance(body, str) else body["description"]
+    assert "15分後にもう一度お試しください" in message
+
+
+# Per staff member --------------------------------------------------------------------
+
+
+def test_a_staff_member_is_limited_after_ten_failures_from_any_address(rate_cache, code, browser):
+    staff_browser = browser()
+    domain = code.works_group.domain
+    for attempt in range(LIMIT):
+        _fail(staff_browser, domain=domain, ip=f"192.0.2.{attempt}")
+
+    # Even the right pair, from an address never seen before, is refused and not verified.
+    response = _preview(
+        staff_browser, domain=domain, code=code.code, ip="192.0.2.200", confirm=True
+    )
+
+    _assert_limited(response)
+    code.refresh_from_db()
+    assert code.status == PartnerCode.Status.ISSUED
+    # A colleague at another address is not held back by someone else's failures.
+    colleague = browser(UserFactory(staff=True, partner=PartnerFactory()))
+    assert _preview(colleague, domain=domain, code=code.code, ip="192.0.2.201").status_code == 200
+
+
+def test_a_client_address_is_limited_after_ten_failures_by_any_staff(rate_cache, code, browser):
+    domain = code.works_group.domain
+    for _attempt in range(LIMIT):
+        _fail(browser(), domain=domain, ip="198.51.100.7")
+
+    fresh = browser()
+    _assert_limited(_preview(fresh, domain=domain, code=code.code, ip="198.51.100.7"))
+    response = _preview(fresh, domain=domain, code=code.code, ip="198.51.100.8")
+    assert response.status_code == 200
+    assert code.works_group.domain in response.text  # the preview
+
+
+def test_nine_failures_leave_the_tenth_attempt_open(limits, code, browser):
+    staff_browser = browser()
+    domain = code.works_group.domain
+    for _attempt in range(LIMIT - 1):
+        _fail(staff_browser, domain=domain, ip="192.0.2.1")
+
+    response = _preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.1", confirm=True)
+
+    assert response.status_code == 302
+    code.refresh_from_db()
+    assert code.status == PartnerCode.Status.VERIFIED
+
+
+def test_successful_previews_never_count(limits, code, browser):
+    staff_browser = browser()
+    for _attempt in range(LIMIT + 1):
+        response = _preview(
+            staff_browser, domain=code.works_group.domain, code=code.code, ip="192.0.2.9"
+        )
+        assert response.status_code == 200
+
+
+def test_refused_attempts_are_not_counted_or_audited_again(limits, code, browser):
+    staff_browser = browser()
+    domain = code.works_group.domain
+    for _attempt in range(LIMIT):
+        _fail(staff_browser, domain=domain, ip="192.0.2.1")
+    first = _preview(staff_browser, domain=domain, code=WRONG_CODE, ip="192.0.2.1")
+    for _attempt in range(5):
+        _assert_limited(_preview(staff_browser, domain=domain, code=WRONG_CODE, ip="192.0.2.1"))
+
+    _assert_limited(first)
+    failures = AuditEvent.objects.filter(action=AuditEvent.Action.VERIFICATION_FAILED)
+    assert failures.count() == LIMIT
+
+
+def test_concurrent_failures_are_all_counted(rate_cache, settings):
+    """Counters are atomic in the cache: no increment is lost when failures arrive at once."""
+    settings.VERIFY_RATE_LIMIT = 20
+    record = partial(ratelimit.record_failure, user_id=1, client_ip="192.0.2.50")
+
+    run_concurrently([record] * 19)
+    assert ratelimit.seconds_until_allowed(user_id=1, client_ip=None) == 0
+    assert ratelimit.seconds_until_allowed(user_id=2, client_ip="192.0.2.50") == 0
+    record()
+
+    assert ratelimit.seconds_until_allowed(user_id=1, client_ip=None) > 0
+    assert ratelimit.seconds_until_allowed(user_id=2, client_ip="192.0.2.50") > 0
+
+
+# The window ----------------------------------------------------------------------------
+
+
+def test_the_limit_lifts_when_the_window_closes(limits, settings, code, browser, monkeypatch):
+    """Local memory, with the clock moved on instead of waiting fifteen minutes."""
+    _use_local_memory(settings)
+    staff_browser = browser()
+    domain = code.works_group.domain
+    for _attempt in range(LIMIT):
+        _fail(staff_browser, domain=domain, ip="192.0.2.1")
+    _assert_limited(_preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.1"))
+
+    started = time.time()
+    monkeypatch.setattr(time, "time", lambda: started + WINDOW_SECONDS + 1)
+
+    assert _preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.1").status_code == 200
+
+
+@pytest.mark.parametrize("rate_cache", ["redis"], indirect=True)
+def test_redis_counters_expire_with_the_window(rate_cache, settings, code, browser):
+    """In Redis the window is the keys' own expiry: nothing is left behind to lock anyone out."""
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+
+    _fail(browser(), domain=code.works_group.domain, ip="192.0.2.1")
+
+    server = redis.Redis.from_url(REDIS_URL)
+    keys = [key for key in server.scan_iter(f"{prefix}:*") if b"verify-fail" in key]
+    assert len(keys) == 4  # count and closing time, per staff member and per address
+    assert all(0 < server.ttl(key) <= WINDOW_SECONDS for key in keys)
+
+
+# The API shares the counters --------------------------------------------------------------
+
+
+def _api_get(client, secret, *, domain, code, ip):
+    return client.get(
+        f"{API_CUSTOMERS}{domain}",
+        {"partnerCode": code},
+        headers={"Authorization": f"Bearer {secret}"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def _api_transfer(client, secret, *, domain, code, ip):
+    return client.post(
+        f"{API_CUSTOMERS}{domain}/transfer",
+        {"partnerCode": code, "enablePartnerProfileDisplay": True},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_the_api_limits_a_staff_members_token_after_ten_failures(rate_cache, code, client):
+    staff = UserFactory(staff=True)
+    _token, secret = api_token_create(staff=staff, name="基幹システム")
+    domain = code.works_group.domain
+    for attempt in range(LIMIT):
+        response = _api_get(client, secret, domain=domain, code=WRONG_CODE, ip=f"192.0.2.{attempt}")
+        assert response.status_code == 404
+
+    response = _api_transfer(client, secret, domain=domain, code=code.code, ip="192.0.2.99")
+
+    _assert_limited(response)
+    assert response.json()["code"] == "TOO_MANY_REQUESTS"
+    code.refresh_from_db()
+    assert code.status == PartnerCode.Status.ISSUED
+
+
+def test_the_api_limits_a_client_address_after_ten_failures(limits, code, client):
+    domain = code.works_group.domain
+    shared_address = "198.51.100.3"
+    for _attempt in range(LIMIT):
+        _token, secret = api_token_create(staff=UserFactory(staff=True), name="system")
+        failed = _api_get(client, secret, domain=domain, code=WRONG_CODE, ip=shared_address)
+        assert failed.status_code == 404
+
+    _token, secret = api_token_create(staff=UserFactory(staff=True), name="system")
+    _assert_limited(_api_get(client, secret, domain=domain, code=code.code, ip=shared_address))
+    elsewhere = _api_get(client, secret, domain=domain, code=code.code, ip="198.51.100.4")
+    assert elsewhere.status_code == 200
+
+
+def test_failures_on_the_page_and_the_api_add_up(limits, code, browser, client):
+    staff = UserFactory(staff=True)
+    _token, secret = api_token_create(staff=staff, name="基幹システム")
+    staff_browser = browser(staff)
+    domain = code.works_group.domain
+    for attempt in range(LIMIT // 2):
+        _fail(staff_browser, domain=domain, ip=f"192.0.2.{attempt}")
+        _api_get(client, secret, domain=domain, code=WRONG_CODE, ip=f"192.0.2.{100 + attempt}")
+
+    _assert_limited(_preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.250"))
+    _assert_limited(_api_get(client, secret, domain=domain, code=code.code, ip="192.0.2.251"))
+
+
+def test_the_counters_live_in_the_cache_under_test(rate_cache):
+    assert isinstance(caches["default"], RedisCache) == (rate_cache == "redis")
