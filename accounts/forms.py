@@ -1,7 +1,10 @@
+import functools
 import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, CompanyInfo
@@ -24,10 +27,59 @@ class EmailAuthenticationForm(AuthenticationForm):
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class LeanSelect(forms.Select):
+    """A <select> of flat choices, its options joined in one pass.
+
+    Django renders every <option> through a template of its own: ~600 of them were nine
+    tenths of the 会社情報 page's time, and the 15 actions of 監査's filter a tenth of that
+    page's. Same markup as forms.Select.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        options = self.options_html("" if value is None else str(value))
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(attrs), options)
+
+    def options_html(self, selected: str) -> str:
+        return _options_html(self.choices, selected)
+
+
+def _options_html(choices, selected: str) -> str:
+    return format_html_join(
+        "\n",
+        '  <option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == selected else "", label) for value, label in choices),
+    )
+
+
+class TimeZoneSelect(LeanSelect):
+    """The ~600 IANA zones; their names need no translation, so each selection's options are
+    built once."""
+
+    def options_html(self, selected: str) -> str:
+        return _time_zone_options(selected)
+
+    def use_required_attribute(self, initial) -> bool:
+        # What Select decides, without walking the ~600 choices to find the first: HTML
+        # allows `required` only when the first option is an empty placeholder, and the
+        # first option here is a zone.
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def _time_zone_options(selected: str) -> str:
+    return _options_html(TIME_ZONE_CHOICES, selected)
+
+
 class CompanyInfoForm(forms.ModelForm):
     """基本設定 > 会社情報."""
 
-    time_zone = forms.ChoiceField(label=_("利用地域"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        # A callable, so that each new form does not deep-copy ~600 choices.
+        label=_("利用地域"),
+        choices=lambda: TIME_ZONE_CHOICES,
+        widget=TimeZoneSelect,
+    )
     receive_notices = forms.TypedChoiceField(
         label=_("お知らせ"),
         choices=[(True, _("受け取る")), (False, _("受け取らない"))],
@@ -54,4 +106,5 @@ class AuditFilterForm(forms.Form):
         label=_("操作"),
         required=False,
         choices=[("", _("すべて")), *AuditEvent.Action.choices],
+        widget=LeanSelect,
     )

@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from . import services
 from .decorators import customer_required
 from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
 from .models import AuditEvent
+from .pagination import CountlessPaginator
 
 AUDIT_PAGE_SIZE = 50
 
@@ -91,11 +91,23 @@ def _audit_events(request):
     return form, events
 
 
+def _action_labels() -> dict[str, str]:
+    """{action: label} in the active language, translated once per request.
+
+    `get_action_display()` rebuilds and hashes every lazy label on each call: a third of
+    the 監査 page's time with 50 rows, far more for a CSV of thousands.
+    """
+    return {action: str(label) for action, label in AuditEvent.Action.choices}
+
+
 @customer_required
 def audit(request):
     """監査: newest first, filterable by action, paginated."""
     form, events = _audit_events(request)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountlessPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = _action_labels()
+    for event in page:
+        event.action_label = labels.get(event.action, event.action)
     return render(request, "accounts/audit.html", {"form": form, "page": page})
 
 
@@ -111,6 +123,7 @@ def audit_csv(request):
     writer = csv.writer(_Echo())
     header = [_("日時"), _("操作者"), _("操作"), _("詳細")]
     tz = request.user.works_group.company_info.tz
+    labels = _action_labels()
 
     def rows():
         yield "\ufeff" + writer.writerow(header)
@@ -119,7 +132,7 @@ def audit_csv(request):
                 [
                     timezone.localtime(event.created_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
                     event.actor_label,
-                    event.get_action_display(),
+                    labels.get(event.action, event.action),
                     event.details,
                 ]
             )

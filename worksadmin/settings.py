@@ -7,6 +7,7 @@ default; production hardening switches on when DEBUG is off. README.md lists the
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,7 +77,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A health check is a `SELECT 1` before each request's first query: one more round trip on
+# every page (docs/PERFORMANCE.md). Without it, after a database restart each worker
+# thread's first request fails once and the next one reconnects.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so two writers
     # queue instead of failing with "database is locked" halfway through.
@@ -94,6 +98,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://worksadmi
 # AUTH
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.TenantModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -101,7 +106,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions hold only who is logged in, so they live in a signed cookie: no cache or
+# database round trip on any request (docs/PERFORMANCE.md). The trade-off: logging out
+# drops the browser's cookie but cannot revoke a copy of it before SESSION_COOKIE_AGE;
+# a password change does. For server-side revocation set
+# SESSION_ENGINE=django.contrib.sessions.backends.cached_db with a cache shared by every
+# worker (CACHE_URL=redis://...; a per-process locmem cache would let one worker keep a
+# session that another logged out).
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.signed_cookies")
 
 # I18N
 # ------------------------------------------------------------------------------
@@ -143,6 +155,13 @@ _MAILER_OPTIONS = {
 }
 
 
+# What EMAIL_URL's query may set: smtp://user:pass@host:587/?tls=True&timeout=10.
+_MAILER_QUERY_OPTIONS = {"tls": "use_tls", "ssl": "use_ssl", "timeout": "timeout"}
+# An SMTP server that accepts the connection and then says nothing must cost one attempt
+# (then a retry), not a worker blocked forever on the outbox row it holds locked.
+MAIL_TIMEOUT_SECONDS = env.int("MAIL_TIMEOUT_SECONDS", default=30)
+
+
 def _mailer_from_url(url: str) -> dict:
     config = environ.Env.email_url_config(url)
     options = {
@@ -150,6 +169,14 @@ def _mailer_from_url(url: str) -> dict:
         for key, option in _MAILER_OPTIONS.items()
         if config.get(key) not in (None, "", False)
     }
+    for key, value in config.get("OPTIONS", {}).items():
+        option = _MAILER_QUERY_OPTIONS.get(key.lower())
+        if option is None:  # a typo must not silently turn TLS off
+            raise ImproperlyConfigured(f"EMAIL_URL: unknown option {key.lower()!r}")
+        is_on = str(value).lower() in ("1", "true", "yes", "on")
+        options[option] = value if option == "timeout" else is_on
+    if config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        options.setdefault("timeout", MAIL_TIMEOUT_SECONDS)
     return {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}
 
 
@@ -177,6 +204,8 @@ CONSUMPTION_TAX_PERCENT = env.int("CONSUMPTION_TAX_PERCENT", default=10)
 APPROVAL_WINDOW_DAYS = env.int("APPROVAL_WINDOW_DAYS", default=30)
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 # SECURITY
 # ------------------------------------------------------------------------------
@@ -201,6 +230,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# BENCHMARK
+# ------------------------------------------------------------------------------
+# `make bench` turns this on to route /bench/floor/: a constant response through the whole
+# middleware stack, the framework's own cost that every page is measured against.
+BENCH = env.bool("BENCH", default=False)
 
 # LOGGING
 # ------------------------------------------------------------------------------

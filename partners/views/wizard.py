@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
+from accounts.selectors import company_info_complete
 from accounts.services import company_info_update
 
 from .. import errors, selectors, services
@@ -30,11 +31,6 @@ def _transition(request, verb, **kwargs):
         return None
 
 
-def _company_info_complete(group) -> bool:
-    admin = group.super_admin
-    return group.company_info.is_complete(admin.email if admin else None)
-
-
 @customer_required
 @never_cache
 def contract(request, *, confirm: bool = False):
@@ -47,7 +43,7 @@ def contract(request, *, confirm: bool = False):
         "step": state.step,
         "intended_partner": picked.cleaned_data["partner"] if picked.is_valid() else None,
         "can_act": request.user.is_super_admin,
-        "company_info_complete": _company_info_complete(group),
+        "company_info_complete": company_info_complete(request.user),
         "confirm": confirm and state.step == 3,
     }
     if state.step == 3:
@@ -107,7 +103,7 @@ def contract_approve(request):
     """承認: on to the company-info gate when info is missing, else to the confirmation."""
     if _transition(request, services.approval_check) is None:
         return redirect("partners:contract")
-    if not _company_info_complete(request.user.works_group):
+    if not company_info_complete(request.user):
         return redirect("partners:contract-company")
     return redirect("partners:contract-confirm")
 
@@ -153,10 +149,9 @@ def contract_company(request):
 @never_cache
 def contract_confirm(request):
     """「パートナー契約への切り替えを完了しますが、よろしいですか？」 without JavaScript too."""
-    group = request.user.works_group
     if not request.user.is_super_admin:
         raise PermissionDenied
-    if not _company_info_complete(group):
+    if not company_info_complete(request.user):
         return redirect("partners:contract-company")
     return contract(request, confirm=True)
 

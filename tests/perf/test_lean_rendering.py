@@ -1,0 +1,51 @@
+"""The lean <select>s render exactly what Django's Select renders, only faster."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django import forms
+from django.template import engines
+from django.utils import timezone
+
+from accounts.forms import TIME_ZONE_CHOICES, AuditFilterForm, LeanSelect, TimeZoneSelect
+
+ATTRS = [{"id": "id_x"}, {"id": "id_x", "disabled": True, "required": True}]
+
+
+def _same(html: str, reference: str) -> bool:
+    return html.split() == reference.split()
+
+
+@pytest.mark.parametrize("value", ["Asia/Tokyo", "Europe/Paris", None, "", "Not/AZone"])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_time_zone_select_renders_as_djangos_select(value, attrs):
+    lean = TimeZoneSelect(choices=TIME_ZONE_CHOICES).render("time_zone", value, attrs)
+    reference = forms.Select(choices=TIME_ZONE_CHOICES).render("time_zone", value, attrs)
+    assert _same(lean, reference)
+
+
+@pytest.mark.parametrize("value", ["LOGIN", "", None])
+def test_audit_action_filter_renders_as_djangos_select(value):
+    choices = AuditFilterForm.base_fields["action"].choices
+    lean = LeanSelect(choices=choices).render("action", value, {"id": "id_action"})
+    reference = forms.Select(choices=choices).render("action", value, {"id": "id_action"})
+    assert _same(lean, reference)
+
+
+def test_lean_select_escapes_values_and_labels():
+    html = LeanSelect(choices=[("<a>", "<b>&")]).render("x", "<a>")
+    assert '<option value="&lt;a&gt;" selected>&lt;b&gt;&amp;</option>' in html
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York", "UTC"])
+def test_strftime_filter_shows_what_the_date_filter_shows(zone):
+    template = engines["django"].from_string(
+        '{% load console %}{{ t|date:"Y-m-d H:i:s" }}|{{ t|strftime:"%Y-%m-%d %H:%M:%S" }}'
+        '|{{ none|strftime:"%Y" }}|'
+    )
+    with timezone.override(zone):
+        dated, formatted, empty, _rest = template.render(
+            {"t": datetime(2023, 3, 14, 13, 22, 41, tzinfo=UTC), "none": None}
+        ).split("|")
+    assert dated == formatted
+    assert empty == ""
