@@ -1,4 +1,5 @@
 import csv
+import json
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -133,7 +134,7 @@ def audit_csv(request):
                     timezone.localtime(event.created_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
                     event.actor_label,
                     labels.get(event.action, event.action),
-                    event.details,
+                    json.dumps(event.details, ensure_ascii=False),
                 ]
             )
 

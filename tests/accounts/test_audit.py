@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -251,3 +252,15 @@ def test_another_groups_super_admin_sees_only_their_own_events(login, super_admi
 
     assert "theirs@example.com" in content
     assert "mine@example.com" not in content
+
+
+def test_csv_details_are_json_that_spreadsheets_and_scripts_can_read(login, super_admin):
+    AuditEventFactory(
+        works_group=super_admin.works_group,
+        action=AuditEvent.Action.CODE_ISSUED,
+        details={"code": "ERV…PQLZ", "valid_until": "2023-04-14"},
+    )
+
+    rows = _csv_rows(login(super_admin).get(CSV_URL))
+
+    assert json.loads(rows[1][3]) == {"code": "ERV…PQLZ", "valid_until": "2023-04-14"}
