@@ -89,15 +89,7 @@ class CompanyInfoForm(forms.ModelForm):
 
     class Meta:
         model = CompanyInfo
-        fields = [
-            "group_name",
-            "company_name",
-            "phone",
-            "language",
-            "time_zone",
-            "receive_notices",
-            "notice_recipients",
-        ]
+        fields = CompanyInfo.SETTINGS_FIELDS
         widgets = {"notice_recipients": forms.RadioSelect}
 
 

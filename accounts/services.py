@@ -9,16 +9,6 @@ from partners.errors import NotAllowed
 
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
 
-COMPANY_INFO_FIELDS = (
-    "group_name",
-    "company_name",
-    "phone",
-    "language",
-    "time_zone",
-    "receive_notices",
-    "notice_recipients",
-)
-
 
 def audit_record(
     *,
@@ -62,7 +52,7 @@ def company_info_update(
     if not (by.is_super_admin and by.works_group_id == works_group.pk):
         raise NotAllowed
     info = CompanyInfo.objects.select_for_update().get(works_group=works_group)
-    changed = _changes(info, {k: v for k, v in values.items() if k in COMPANY_INFO_FIELDS})
+    changed = _changes(info, {k: v for k, v in values.items() if k in CompanyInfo.SETTINGS_FIELDS})
     info.full_clean()
     info.save()
     if admin_email is not None:
