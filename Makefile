@@ -39,6 +39,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# PostgreSQL when DATABASE_URL is set, else SQLite; e.g. BENCH_ARGS="--duration 10".
+bench: $(STAMP) requirements/bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/bench.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
 

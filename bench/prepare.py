@@ -1,0 +1,162 @@
+"""The benchmark's own tenants and log-ins, written as JSON for the load generator.
+
+Run by bench/run.py with the server's environment (same database, same SECRET_KEY), after
+`seed_scale`. Creates, or brings back to the state the scenarios need:
+
+- the console tenant `bench-console`: complete 会社情報, a super admin, an open code (the
+  wizard at step 2) and BUSY_TENANT_EVENTS audit events of its own (a busy customer);
+- partner staff of the first seeded partner, whose customers list holds its share of the
+  100,000 contracts, and an API token for them;
+- a pool of fresh groups for the full switch, each with its super admin logged in.
+
+Log-ins are sessions written through the configured session engine, exactly what
+`django.contrib.auth.login()` stores, so no password is hashed under load.
+"""
+
+import json
+import os
+import secrets
+import string
+import sys
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worksadmin.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup  # noqa: E402
+from partners import selectors, services, tokens  # noqa: E402
+
+CONSOLE_DOMAIN = "bench-console"
+BUSY_TENANT_EVENTS = 20_000
+SEEDED_PARTNER = "スケール パートナー01 株式会社"
+
+
+def login_session(user: User) -> str:
+    """A saved session logged in as `user`; returns the cookie value."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def csrf_secret() -> str:
+    """A CSRF cookie value; the client echoes it in X-CSRFToken, as a browser's script does."""
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+
+def complete_info(group: WorksGroup, name: str) -> None:
+    CompanyInfo.objects.update_or_create(
+        works_group=group,
+        defaults={"group_name": name, "company_name": f"{name} 株式会社", "phone": "03-1234-5678"},
+    )
+
+
+@transaction.atomic
+def console_tenant() -> User:
+    group, _created = WorksGroup.objects.get_or_create(
+        domain=CONSOLE_DOMAIN, defaults={"plan": Plan.STANDARD, "seats": 50}
+    )
+    complete_info(group, "ベンチ")
+    admin, _created = User.objects.get_or_create(
+        email=f"admin@{CONSOLE_DOMAIN}.example",
+        defaults={"role": User.Role.SUPER_ADMIN, "works_group": group, "password": "!"},
+    )
+    state = selectors.wizard_state(works_group=group, now=timezone.now())
+    if state.step == 1:
+        services.issue_code(works_group=group, by=admin)
+    missing = BUSY_TENANT_EVENTS - AuditEvent.objects.filter(works_group=group).count()
+    start = timezone.now() - timedelta(days=365)
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(
+                created_at=start + timedelta(minutes=20 * i),
+                actor=admin,
+                actor_label=admin.email,
+                works_group=group,
+                action=AuditEvent.Action.LOGIN if i % 3 else AuditEvent.Action.COMPANY_INFO_UPDATED,
+                details={} if i % 3 else {"changed": ["phone"]},
+            )
+            for i in range(max(missing, 0))
+        ),
+        batch_size=5_000,
+    )
+    return admin
+
+
+@transaction.atomic
+def partner_staff() -> tuple[User, str]:
+    partner = (
+        Partner.objects.filter(name=SEEDED_PARTNER).first()
+        or Partner.objects.get_or_create(name="ベンチ パートナー 株式会社")[0]
+    )
+    staff, _created = User.objects.get_or_create(
+        email="staff@bench-partner.example",
+        defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
+    )
+    _token, raw = tokens.api_token_create(staff=staff, name="bench")
+    return staff, raw
+
+
+@transaction.atomic
+def switch_pool(size: int) -> list[tuple[str, User]]:
+    """`size` fresh groups on a paid plan, info complete, no code yet."""
+    run = secrets.token_hex(3)
+    groups = WorksGroup.objects.bulk_create(
+        WorksGroup(domain=f"bs{run}-{i:05d}", plan=Plan.STANDARD, seats=10 + i % 90)
+        for i in range(size)
+    )
+    CompanyInfo.objects.bulk_create(
+        CompanyInfo(
+            works_group=group,
+            group_name=f"スイッチ{i}",
+            company_name=f"スイッチ{i} 株式会社",
+            phone="03-1234-5678",
+        )
+        for i, group in enumerate(groups)
+    )
+    password = make_password(None)
+    admins = User.objects.bulk_create(
+        User(
+            email=f"admin@{group.domain}.example",
+            role=User.Role.SUPER_ADMIN,
+            works_group=group,
+            password=password,
+        )
+        for group in groups
+    )
+    return [(group.domain, admin) for group, admin in zip(groups, admins, strict=True)]
+
+
+def main() -> None:
+    pool_size = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
+    admin = console_tenant()
+    staff, token = partner_staff()
+    state = {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "console": {"session": login_session(admin), "csrf": csrf_secret()},
+        "staff": {"session": login_session(staff), "csrf": csrf_secret()},
+        "api_token": token,
+        "switch_pool": [
+            {"domain": domain, "session": login_session(user), "csrf": csrf_secret()}
+            for domain, user in switch_pool(pool_size)
+        ],
+    }
+    json.dump(state, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
