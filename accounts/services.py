@@ -41,6 +41,12 @@ def _changes(instance, values: dict) -> dict:
     return changed
 
 
+def require_super_admin(by: User, works_group: WorksGroup) -> None:
+    """Every write a customer makes is the super admin's of that very group."""
+    if not (by.is_super_admin and by.works_group_id == works_group.pk):
+        raise NotAllowed
+
+
 @transaction.atomic
 def company_info_update(
     *, works_group: WorksGroup, by: User, values: dict, admin_email: str | None = None
@@ -49,8 +55,7 @@ def company_info_update(
 
     Only the group's super admin may write. `values` holds validated CompanyInfo fields.
     """
-    if not (by.is_super_admin and by.works_group_id == works_group.pk):
-        raise NotAllowed
+    require_super_admin(by, works_group)
     info = CompanyInfo.objects.select_for_update().get(works_group=works_group)
     changed = _changes(info, {k: v for k, v in values.items() if k in CompanyInfo.SETTINGS_FIELDS})
     info.full_clean()

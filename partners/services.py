@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Channel, Partner, User, WorksGroup
-from accounts.services import audit_record
+from accounts.services import audit_record, require_super_admin
 
 from . import errors, ratelimit
 from .codes import MalformedCode, code_expiry, generate_code, normalize_code
@@ -24,11 +24,6 @@ from .models import PartnerCode, PartnerContract
 from .settlement import Settlement, settlement_until_yesterday
 
 # -- customer side -----------------------------------------------------------------------
-
-
-def _require_super_admin(by: User, works_group: WorksGroup) -> None:
-    if not (by.is_super_admin and by.works_group_id == works_group.pk):
-        raise errors.NotAllowed
 
 
 def _lock_group(works_group: WorksGroup) -> WorksGroup:
@@ -85,7 +80,7 @@ def issue_code(
     Refused when the group already has an open code or a contract.
     """
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     group = _lock_group(works_group)
     if _open_code(group, now) is not None:
         raise errors.WrongState(errors.CODE_ALREADY_OPEN)
@@ -105,7 +100,7 @@ def issue_code(
 def reissue_code(*, works_group: WorksGroup, by: User, now: datetime | None = None) -> PartnerCode:
     """Cancel the unverified open code and issue a new one for the same partner, if any."""
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     group = _lock_group(works_group)
     old = _open_code(group, now)
     if old is None:
@@ -128,7 +123,7 @@ def reissue_code(*, works_group: WorksGroup, by: User, now: datetime | None = No
 def cancel_code(*, works_group: WorksGroup, by: User, now: datetime | None = None) -> PartnerCode:
     """Withdraw an unverified code; the wizard returns to step 1."""
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     group = _lock_group(works_group)
     code = _open_code(group, now)
     if code is None:
@@ -160,7 +155,7 @@ def _verified_code(group: WorksGroup, now: datetime) -> PartnerCode:
 def decline_code(*, works_group: WorksGroup, by: User, now: datetime | None = None) -> PartnerCode:
     """The customer refuses the partner that verified (wrong partner); the partner is told."""
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     group = _lock_group(works_group)
     code = _verified_code(group, now)
     _close(code, PartnerCode.Status.CANCELLED, now, reason=PartnerCode.CancelReason.DECLINED)
@@ -183,7 +178,7 @@ def approval_check(
     """承認: may this group's super admin go on to the company-info gate and the confirm
     dialog? Writes nothing."""
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     return _verified_code(_lock_group(works_group), now)
 
 
@@ -207,7 +202,7 @@ def complete_switch(
     「パートナー契約への切り替え完了後は、操作の取り消しおよびパートナーの変更はできません。」
     """
     now = now or timezone.now()
-    _require_super_admin(by, works_group)
+    require_super_admin(by, works_group)
     group = _lock_group(works_group)
     code = _verified_code(group, now)
     info = group.company_info
