@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 
-def _role_required(predicate):
+def role_required(predicate):
     def decorator(view):
         @wraps(view)
         @login_required
@@ -20,5 +20,5 @@ def _role_required(predicate):
     return decorator
 
 
-customer_required = _role_required(lambda user: user.is_customer)
-partner_staff_required = _role_required(lambda user: user.is_partner_staff)
+customer_required = role_required(lambda user: user.is_customer)
+partner_staff_required = role_required(lambda user: user.is_partner_staff)

@@ -3,7 +3,7 @@
 from .models import User
 
 
-def company_info_complete(user: User) -> bool:
+def company_info_is_complete(user: User) -> bool:
     """Is the signed-in customer's 会社情報 complete (the setup banner, the wizard's gate)?
 
     When the signed-in user is the super admin, their own row is the one that counts, so

@@ -4,10 +4,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from partners.errors import NotAllowed
+from core.errors import NotAllowed
 
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
+
+NOT_SUPER_ADMIN = _("この操作は最高管理者のみ行えます。")
 
 
 def audit_record(
@@ -44,7 +47,7 @@ def _changes(instance, values: dict) -> dict:
 def require_super_admin(by: User, works_group: WorksGroup) -> None:
     """Every write a customer makes is the super admin's of that very group."""
     if not (by.is_super_admin and by.works_group_id == works_group.pk):
-        raise NotAllowed
+        raise NotAllowed(NOT_SUPER_ADMIN)
 
 
 @transaction.atomic

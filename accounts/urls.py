@@ -13,6 +13,4 @@ urlpatterns = [
     path("console/settings/company/", views.company_info, name="company-info"),
     path("console/audit/", views.audit, name="audit"),
     path("console/audit/csv/", views.audit_csv, name="audit-csv"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
 ]

@@ -4,21 +4,18 @@ import json
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from partners.errors import FlowError
+from core.errors import FlowError
+from core.pagination import CountlessPaginator
 
 from . import services
 from .decorators import customer_required
 from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
 from .models import AuditEvent
-from .pagination import CountlessPaginator
 
 AUDIT_PAGE_SIZE = 50
 
@@ -141,21 +138,3 @@ def audit_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-@never_cache
-def readyz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as exc:
-        return JsonResponse({"status": "unavailable", "error": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok"})

@@ -25,7 +25,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worksadmin.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -74,9 +74,9 @@ def console_tenant() -> User:
         email=f"admin@{CONSOLE_DOMAIN}.example",
         defaults={"role": User.Role.SUPER_ADMIN, "works_group": group, "password": "!"},
     )
-    state = selectors.wizard_state(works_group=group, now=timezone.now())
+    state = selectors.wizard_state_get(works_group=group, now=timezone.now())
     if state.step == 1:
-        services.issue_code(works_group=group, by=admin)
+        services.code_issue(works_group=group, by=admin)
     missing = BUSY_TENANT_EVENTS - AuditEvent.objects.filter(works_group=group).count()
     start = timezone.now() - timedelta(days=365)
     AuditEvent.objects.bulk_create(

@@ -46,9 +46,8 @@ def server_env(args) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
-        BENCH="true",
         LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="worksadmin.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         # Production queues e-mails in the database (the outbox); a db_worker sends them
         # outside any request, so none runs here.
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",

@@ -1,8 +1,6 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
 
-from .emails import email_enqueue_send
-from .models import ApiToken, OutboundEmail, PartnerCode, PartnerContract
+from .models import ApiToken, PartnerCode, PartnerContract
 
 
 @admin.register(PartnerCode)
@@ -39,32 +37,6 @@ class PartnerContractAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject", "status", "attempts", "sent_at", "works_group"]
-    list_filter = ["status", "template", "language"]
-    search_fields = ["subject", "works_group__domain", "last_error"]
-    list_select_related = ["works_group"]
-    actions = ["retry"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("選択したメールを再送する"))
-    def retry(self, request, queryset):
-        ids = list(queryset.exclude(status=OutboundEmail.Status.SENT).values_list("pk", flat=True))
-        OutboundEmail.objects.filter(pk__in=ids).update(
-            status=OutboundEmail.Status.QUEUED, attempts=0
-        )
-        for email_id in ids:
-            email_enqueue_send(email_id)
-        message = _("%(count)s件のメールを再送します。") % {"count": len(ids)}
-        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(ApiToken)

@@ -4,7 +4,7 @@ Every call carries `Authorization: Bearer <token>` and acts as the staff member 
 the token. Input is parsed with the page's own form and the checks are the page's service
 verbs, so the page and the API cannot disagree; this module only translates HTTP to those
 verbs and their refusals (`errors.FlowError`) to `{"code", "description"}` responses.
-Nothing under /api/ answers with an HTML page: see the error handlers at the end.
+Nothing under /api/ answers with an HTML page: see the error handlers in `core.views`.
 """
 
 import json
@@ -12,38 +12,34 @@ from functools import wraps
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Plan
+from core.http import (
+    INVALID_PARAMETER,
+    METHOD_NOT_ALLOWED,
+    UNAUTHORIZED,
+    error_response,
+    json_response,
+)
+from core.ratelimit import client_ip
 
 from . import errors, services
 from .forms import CustomerImportForm
 from .tokens import api_token_authenticate
-from .views.partner import client_ip
 
-API_PREFIX = "/api/"
 AUTH_REALM = 'Bearer realm="worksadmin"'
 PRODUCT_IDS = {Plan.FREE: "FR", Plan.STANDARD: "STD", Plan.ADVANCED: "ADV"}
 # The page's form fields under the names the API uses for them.
 FIELD_NAMES = {"domain": "domain", "code": "partnerCode"}
 
-INVALID_PARAMETER = "INVALID_PARAMETER"
-UNAUTHORIZED = "UNAUTHORIZED"
-NOT_FOUND = "NOT_FOUND"
-METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
-INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 TOKEN_MISSING = _("Authorization ヘッダーに Bearer トークンを指定してください。")
 TOKEN_INVALID = _("APIトークンが正しくないか、無効化されています。")
 BODY_NOT_JSON_OBJECT = _("リクエストボディはJSONオブジェクトで指定してください。")
 MUST_BE_STRING = _("%(field)s は文字列で指定してください。")
 MUST_BE_BOOLEAN = _("%(field)s は true または false で指定してください。")
-BAD_REQUEST = _("リクエストが正しくありません。")
-FORBIDDEN = _("この操作は許可されていません。")
-NO_SUCH_RESOURCE = _("指定されたAPIはありません。")
 METHOD_NOT_ALLOWED_MESSAGE = _("このAPIは %(method)s で呼び出せません。")
-SERVER_ERROR = _("サーバーでエラーが発生しました。時間をおいてもう一度お試しください。")
 
 
 class InvalidParameter(Exception):
@@ -52,19 +48,6 @@ class InvalidParameter(Exception):
     def __init__(self, description):
         self.description = description
         super().__init__(str(description))
-
-
-def error_response(
-    status: int, code: str, description, *, headers: dict | None = None
-) -> JsonResponse:
-    response = json_response({"code": code, "description": str(description)}, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
-def json_response(data: dict, *, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def method_not_allowed(request, allowed: str) -> JsonResponse:
@@ -167,7 +150,7 @@ def _attempt(request, token, *, domain: str, raw_code: str) -> dict:
 def potential_customer(request, token, domain):
     """GET /partners/potential-customers/{domain}?partnerCode=… — the 確認 of the page."""
     domain, code = _customer_pair(domain=domain, raw_code=request.GET.get("partnerCode", ""))
-    preview = services.preview_code(**_attempt(request, token, domain=domain, raw_code=code))
+    preview = services.code_preview(**_attempt(request, token, domain=domain, raw_code=code))
     group = preview.code.works_group
     return json_response(
         {
@@ -188,46 +171,9 @@ def transfer(request, token, domain):
     show_profile = body.get("enablePartnerProfileDisplay")
     if not isinstance(show_profile, bool):
         raise InvalidParameter(MUST_BE_BOOLEAN % {"field": "enablePartnerProfileDisplay"})
-    verified = services.verify_code(
+    verified = services.code_verify(
         **_attempt(request, token, domain=domain, raw_code=code), show_profile=show_profile
     )
     return json_response(
         {"domain": verified.works_group.domain, "status": verified.status}, status=202
     )
-
-
-@csrf_exempt
-def not_found(request, *args, **kwargs):
-    """Any other path under /api/."""
-    return error_response(404, NOT_FOUND, NO_SUCH_RESOURCE)
-
-
-# -- error handlers (worksadmin/urls.py): JSON under /api/, Django's pages elsewhere ---------
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
-def bad_request(request, exception):
-    if _is_api(request):
-        return error_response(400, INVALID_PARAMETER, BAD_REQUEST)
-    return defaults.bad_request(request, exception)
-
-
-def permission_denied(request, exception):
-    if _is_api(request):
-        return error_response(403, errors.NotAllowed.code, FORBIDDEN)
-    return defaults.permission_denied(request, exception)
-
-
-def page_not_found(request, exception):
-    if _is_api(request):
-        return not_found(request)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if _is_api(request):
-        return error_response(500, INTERNAL_SERVER_ERROR, SERVER_ERROR)
-    return defaults.server_error(request)

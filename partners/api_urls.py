@@ -1,6 +1,6 @@
 """The partner API, mounted at /api/v1/ (paths as in the OpenAPI document's `paths`)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import api
 from .openapi import openapi_json
@@ -19,5 +19,4 @@ urlpatterns = [
         name="potential-customer-transfer",
     ),
     path("openapi.json", openapi_json, name="openapi"),
-    re_path(r"", api.not_found),
 ]

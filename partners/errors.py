@@ -1,12 +1,32 @@
 """Refusals of the partner-contract flow.
 
 Each carries a stable `code` (the API's `code` field), an HTTP status for the API, and a
-translatable message that the pages and the API show word for word.
+translatable message that the pages and the API show word for word. The bases live in
+`core.errors`.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-NOT_ALLOWED = _("この操作は最高管理者のみ行えます。")
+from core import errors as core_errors
+from core.errors import FlowError, NotAllowed
+
+__all__ = [
+    "AlreadyContracted",
+    "CodeAlreadyUsed",
+    "CodeCancelled",
+    "CodeExpired",
+    "CompanyInfoIncomplete",
+    "FlowError",
+    "MalformedCodeInput",
+    "NotAllowed",
+    "OtherPartnersCode",
+    "PartnerInactive",
+    "RateLimited",
+    "VerificationFailed",
+    "WrongPair",
+    "WrongState",
+]
+
 ALREADY_CONTRACTED = _("パートナー契約への切り替えは完了しています。パートナーの変更はできません。")
 CODE_ALREADY_OPEN = _("パートナーコードはすでに発行されています。")
 NO_OPEN_CODE = _(
@@ -28,26 +48,10 @@ CODE_CANCELLED = _(
 CODE_ALREADY_USED = _("このパートナーコードはすでに認証済みのため、再利用できません。")
 OTHER_PARTNER = _("このパートナーコードは別のパートナー向けに発行されています。")
 INACTIVE_PARTNER = _("このパートナーは現在コード認証を行えません。")
+NOT_PARTNER_STAFF = _("コード認証はパートナー担当者のみ行えます。")
 RATE_LIMITED = _(
     "コード認証の失敗が続いたため、一時的に制限しています。%(minutes)s分後にもう一度お試しください。"
 )
-
-
-class FlowError(Exception):
-    code = "FLOW_ERROR"
-    status = 409
-    message = _("この操作は現在の状態では行えません。")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
-
-
-class NotAllowed(FlowError):
-    code = "FORBIDDEN"
-    status = 403
-    message = NOT_ALLOWED
 
 
 class WrongState(FlowError):
@@ -106,11 +110,7 @@ class PartnerInactive(FlowError):
     message = INACTIVE_PARTNER
 
 
-class RateLimited(FlowError):
-    code = "TOO_MANY_REQUESTS"
-    status = 429
-
+class RateLimited(core_errors.RateLimited):
     def __init__(self, retry_after: int):
-        self.retry_after = retry_after
         minutes = max(1, -(-retry_after // 60))
-        super().__init__(RATE_LIMITED % {"minutes": minutes})
+        super().__init__(retry_after, RATE_LIMITED % {"minutes": minutes})

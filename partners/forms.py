@@ -1,8 +1,7 @@
 from django import forms
-from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PHONE_VALIDATOR, Partner, User
+from accounts.models import CompanyInfo, Partner, User
 
 from . import errors
 from .codes import MalformedCode, normalize_code
@@ -16,20 +15,21 @@ class IssueCodeForm(forms.Form):
     )
 
 
-class CompanyGateForm(forms.Form):
-    """「パートナー連携を行うには、会社情報の入力が必要です。」"""
+class CompanyGateForm(forms.ModelForm):
+    """「パートナー連携を行うには、会社情報の入力が必要です。」 The three 会社情報 fields as the
+    model defines them (here all required), and the super admin's e-mail."""
 
-    group_name = forms.CharField(label=_("ワークスグループ名"), max_length=40)
-    company_name = forms.CharField(label=_("企業/団体名"), max_length=40)
-    phone = forms.CharField(
-        label=_("電話番号"),
-        validators=[MinLengthValidator(6), MaxLengthValidator(20), PHONE_VALIDATOR],
-    )
     admin_email = forms.EmailField(label=_("管理者のメールアドレス"))
+
+    class Meta:
+        model = CompanyInfo
+        fields = ["group_name", "company_name", "phone"]
 
     def __init__(self, *args, admin: User, **kwargs):
         self.admin = admin
         super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = True
 
     def clean_admin_email(self):
         email = self.cleaned_data["admin_email"].lower()

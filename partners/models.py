@@ -1,6 +1,5 @@
-"""Partner codes, the contracts they become, API tokens and the e-mail outbox."""
+"""Partner codes, the contracts they become, and API tokens."""
 
-import calendar
 from datetime import datetime
 
 from django.conf import settings
@@ -15,16 +14,22 @@ from .codes import mask_code
 from .settlement import Settlement
 
 
-class PartnerCode(models.Model):
-    class Status(models.TextChoices):
-        ISSUED = "ISSUED", _("認証待ち")
-        VERIFIED = "VERIFIED", _("承認待ち")
-        USED = "USED", _("使用済み")
-        EXPIRED = "EXPIRED", _("有効期間切れ")
-        CANCELLED = "CANCELLED", _("取り消し")
-        LAPSED = "LAPSED", _("承認期限切れ")
+class CodeStatus(models.TextChoices):
+    ISSUED = "ISSUED", _("認証待ち")
+    VERIFIED = "VERIFIED", _("承認待ち")
+    USED = "USED", _("使用済み")
+    EXPIRED = "EXPIRED", _("有効期間切れ")
+    CANCELLED = "CANCELLED", _("取り消し")
+    LAPSED = "LAPSED", _("承認期限切れ")
 
-    OPEN_STATUSES = (Status.ISSUED, Status.VERIFIED)
+
+# A group has at most one code in these (a partial unique constraint).
+OPEN_CODE_STATUSES = [CodeStatus.ISSUED, CodeStatus.VERIFIED]
+
+
+class PartnerCode(models.Model):
+    Status = CodeStatus
+    OPEN_STATUSES = OPEN_CODE_STATUSES
 
     class CancelReason(models.TextChoices):
         CANCELLED = "CANCELLED", _("顧客による取り消し")
@@ -74,17 +79,15 @@ class PartnerCode(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["works_group"],
-                condition=Q(status__in=["ISSUED", "VERIFIED"]),
+                condition=Q(status__in=OPEN_CODE_STATUSES),
                 name="one_open_code_per_group",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["ISSUED", "VERIFIED", "USED", "EXPIRED", "CANCELLED", "LAPSED"]
-                ),
+                condition=Q(status__in=CodeStatus.values),
                 name="partnercode_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["VERIFIED", "USED", "LAPSED"])
+                condition=~Q(status__in=[CodeStatus.VERIFIED, CodeStatus.USED, CodeStatus.LAPSED])
                 | Q(verified_partner__isnull=False, verified_at__isnull=False),
                 name="partnercode_verified_has_partner",
             ),
@@ -134,6 +137,7 @@ class PartnerContract(models.Model):
     settlement_unit_price = models.PositiveIntegerField(_("単価"))
     settlement_period_start = models.DateField(_("精算期間の開始日"))
     settlement_period_end = models.DateField(_("精算期間の終了日"))
+    settlement_days_in_month = models.PositiveSmallIntegerField(_("請求月の日数"))
     settlement_subtotal = models.PositiveIntegerField(_("小計"))
     settlement_tax = models.PositiveIntegerField(_("消費税"))
     settlement_total = models.PositiveIntegerField(_("合計"))
@@ -149,58 +153,49 @@ class PartnerContract(models.Model):
     def __str__(self) -> str:
         return f"{self.works_group} → {self.partner}"
 
+    # The statement's fields and the columns that store them.
+    SETTLEMENT_COLUMNS = {
+        "plan": "settlement_plan",
+        "seats": "settlement_seats",
+        "unit_price": "settlement_unit_price",
+        "period_start": "settlement_period_start",
+        "period_end": "settlement_period_end",
+        "days_in_month": "settlement_days_in_month",
+        "subtotal": "settlement_subtotal",
+        "tax": "settlement_tax",
+    }
+
+    @classmethod
+    def settlement_columns(cls, settlement: Settlement) -> dict:
+        """{column: value} that store `settlement` (its total too, for lists and sums)."""
+        columns = {
+            column: getattr(settlement, name) for name, column in cls.SETTLEMENT_COLUMNS.items()
+        }
+        return {**columns, "settlement_total": settlement.total}
+
+    @classmethod
+    def from_settlement(
+        cls, settlement: Settlement, *, works_group: WorksGroup, code: "PartnerCode", **fields
+    ) -> "PartnerContract":
+        """An unsaved contract for the verified `code`, storing `settlement` as it was shown
+        before 承認 and the group's names as they were at the switch."""
+        info = works_group.company_info
+        return cls(
+            **cls.settlement_columns(settlement),
+            works_group=works_group,
+            code=code,
+            partner=code.verified_partner,
+            company_name=info.company_name,
+            group_name=info.group_name,
+            **fields,
+        )
+
     @property
     def settlement(self) -> Settlement:
         """The statement as it was shown and stored when the switch completed."""
+        stored = {name: getattr(self, column) for name, column in self.SETTLEMENT_COLUMNS.items()}
         start, end = self.settlement_period_start, self.settlement_period_end
-        return Settlement(
-            plan=self.settlement_plan,
-            seats=self.settlement_seats,
-            period_start=start,
-            period_end=end,
-            days_elapsed=max((end - start).days + 1, 0),
-            days_in_month=calendar.monthrange(end.year, end.month)[1] if end >= start else 0,
-            unit_price=self.settlement_unit_price,
-            subtotal=self.settlement_subtotal,
-            tax=self.settlement_tax,
-        )
-
-
-class OutboundEmail(models.Model):
-    """The outbox: one row per e-mail, written in the same transaction as the state change."""
-
-    class Status(models.TextChoices):
-        QUEUED = "QUEUED", _("送信待ち")
-        SENT = "SENT", _("送信済み")
-        FAILED = "FAILED", _("送信失敗")
-
-    template = models.CharField(max_length=64)
-    to = models.JSONField(_("宛先"))
-    subject = models.CharField(_("件名"), max_length=255)
-    body_text = models.TextField()
-    body_html = models.TextField()
-    language = models.CharField(max_length=8)
-    status = models.CharField(
-        _("状態"), max_length=8, choices=Status, default=Status.QUEUED, db_index=True
-    )
-    attempts = models.PositiveIntegerField(_("試行回数"), default=0)
-    last_error = models.TextField(_("最後のエラー"), blank=True)
-    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
-    works_group = models.ForeignKey(
-        WorksGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    partner = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("送信メール")
-        verbose_name_plural = _("送信メール")
-
-    def __str__(self) -> str:
-        return self.subject
+        return Settlement(**stored, days_elapsed=max((end - start).days + 1, 0))
 
 
 class ApiToken(models.Model):

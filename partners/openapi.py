@@ -7,6 +7,8 @@ tests/api/test_openapi_contract.py checks every documented response against real
 
 from django.views.decorators.csrf import csrf_exempt
 
+from core import http
+
 from . import api, errors
 
 JSON = "application/json"
@@ -60,11 +62,11 @@ def _error_responses() -> dict:
             "longer than 64 characters, or, for a POST, a body that is not a JSON object or "
             "a field of the wrong type. Refused before any check, so it never counts against "
             "the rate limit.",
-            sorted({api.INVALID_PARAMETER, *_refusal_codes(400)}),
+            sorted({http.INVALID_PARAMETER, *_refusal_codes(400)}),
         ),
         "401": _error(
             "No bearer token, or one that is wrong or revoked.",
-            [api.UNAUTHORIZED],
+            [http.UNAUTHORIZED],
             {"WWW-Authenticate": _header("The bearer challenge.", {"type": "string"})},
         ),
         "403": _error("The token's partner may not verify codes at present.", _refusal_codes(403)),
@@ -74,7 +76,7 @@ def _error_responses() -> dict:
         ),
         "405": _error(
             "The endpoint does not take this method.",
-            [api.METHOD_NOT_ALLOWED],
+            [http.METHOD_NOT_ALLOWED],
             {"Allow": _header("The method the endpoint takes.", {"type": "string"})},
         ),
         "409": _error(
@@ -91,7 +93,7 @@ def _error_responses() -> dict:
                 )
             },
         ),
-        "500": _error("An unexpected error; nothing was changed.", [api.INTERNAL_SERVER_ERROR]),
+        "500": _error("An unexpected error; nothing was changed.", [http.INTERNAL_SERVER_ERROR]),
     }
 
 

@@ -1,13 +1,49 @@
 """Reads shared by the wizard, the partner console and the API."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner, WorksGroup
 
 from .models import PartnerCode, PartnerContract
+from .settlement import Settlement, settlement_until_yesterday
+
+# The wizard's four steps, as the seed names them.
+STEP_LABELS = (
+    _("パートナーコード発行"),
+    _("パートナーコードの認証待ち"),
+    _("前日までの料金精算とパートナー確認"),
+    _("パートナー契約への切り替え完了"),
+)
+# Why step 1 is back: how the group's most recent code ended.
+LAST_CODE_NOTICES = {
+    PartnerCode.Status.EXPIRED: _("前回のパートナーコード（%(code)s）は有効期間が過ぎました。"),
+    PartnerCode.Status.LAPSED: _(
+        "前回のパートナーコード（%(code)s）は承認期限が過ぎたため無効になりました。"
+    ),
+    PartnerCode.CancelReason.DECLINED: _(
+        "“%(partner)s”によるコード認証を拒否しました（%(code)s）。"
+    ),
+    PartnerCode.Status.CANCELLED: _("前回のパートナーコード（%(code)s）は取り消されました。"),
+}
+# What a partner's customer list says of each code it verified.
+CUSTOMER_STATUS_LABELS = {
+    PartnerCode.Status.VERIFIED: _("承認待ち"),
+    PartnerCode.Status.USED: _("契約完了"),
+    PartnerCode.Status.LAPSED: _("承認期限切れ"),
+    PartnerCode.Status.CANCELLED: _("お客様が拒否"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    label: Promise
+    state: str  # "done", "current" or "todo"
 
 
 @dataclass(frozen=True)
@@ -15,10 +51,24 @@ class WizardState:
     step: int
     code: PartnerCode | None = None
     contract: PartnerContract | None = None
-    last_code: PartnerCode | None = None  # the most recent closed code, to explain step 1
+    last_code_notice: str = ""  # why step 1 is back, if a code was issued before
+    steps: list[Step] = field(init=False)
+
+    def __post_init__(self):
+        steps = [
+            Step(number, label, _step_state(number, self.step))
+            for number, label in enumerate(STEP_LABELS, start=1)
+        ]
+        object.__setattr__(self, "steps", steps)
 
 
-def wizard_state(*, works_group: WorksGroup, now: datetime) -> WizardState:
+def _step_state(number: int, current: int) -> str:
+    if number == current:
+        return "current"
+    return "done" if number < current else "todo"
+
+
+def wizard_state_get(*, works_group: WorksGroup, now: datetime) -> WizardState:
     """Which of the four steps the group is at, as of `now` (expiry and lapse included).
 
     One query: the group's codes, the one its contract used (if any) first, else the latest.
@@ -41,10 +91,31 @@ def wizard_state(*, works_group: WorksGroup, now: datetime) -> WizardState:
         return WizardState(step=2, code=latest)
     if status == PartnerCode.Status.VERIFIED:
         return WizardState(step=3, code=latest)
-    return WizardState(step=1, last_code=latest)
+    return WizardState(step=1, last_code_notice=_last_code_notice(latest, status))
 
 
-def partner_customer_codes(*, partner: Partner, query: str = "") -> QuerySet[PartnerCode]:
+def _last_code_notice(code: PartnerCode, status: str) -> str:
+    outcome = status
+    if code.cancel_reason == PartnerCode.CancelReason.DECLINED:
+        outcome = PartnerCode.CancelReason.DECLINED
+    partner = code.verified_partner
+    return LAST_CODE_NOTICES[outcome] % {
+        "code": code.masked,
+        "partner": partner.name if partner else "",
+    }
+
+
+def settlement_get(*, works_group: WorksGroup, now: datetime) -> Settlement:
+    """前日までの料金精算 for the group as of `now`, in the group's time zone."""
+    return settlement_until_yesterday(
+        plan=works_group.plan,
+        seats=works_group.seats,
+        billing_anchor=works_group.billing_anchor,
+        today=now.astimezone(works_group.company_info.tz).date(),
+    )
+
+
+def customer_code_list(*, partner: Partner, query: str = "") -> QuerySet[PartnerCode]:
     """The codes this partner verified: pending approval, completed, declined, lapsed."""
     codes = (
         PartnerCode.objects.filter(verified_partner=partner)
@@ -70,7 +141,8 @@ def partner_customer_codes(*, partner: Partner, query: str = "") -> QuerySet[Par
     return codes.order_by("-verified_at", "-id")
 
 
-def active_partners(*, query: str = "") -> QuerySet[Partner]:
+def partner_list(*, query: str = "") -> QuerySet[Partner]:
+    """Active partners and their public profiles (パートナー検索)."""
     partners = Partner.objects.filter(is_active=True)
     if query:
         partners = partners.filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dev, partner, tokens, wizard
+from .views import partner, tokens, wizard
 
 app_name = "partners"
 
@@ -20,6 +20,4 @@ urlpatterns = [
     path("partner/customers/import/", partner.customer_import, name="customer-import"),
     path("partner/tokens/", tokens.token_list, name="tokens"),
     path("partner/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
-    path("dev/mailbox/", dev.mailbox, name="mailbox"),
-    path("dev/mailbox/<int:pk>/html/", dev.mailbox_html, name="mailbox-html"),
 ]

@@ -7,8 +7,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup
+from outbox.models import OutboundEmail
 from partners.codes import code_expiry, generate_code
-from partners.models import OutboundEmail, PartnerCode, PartnerContract
+from partners.models import PartnerCode, PartnerContract
 
 PASSWORD = "correct-horse-battery"
 
@@ -136,6 +137,7 @@ class PartnerContractFactory(DjangoModelFactory[PartnerContract]):
     settlement_unit_price = 540
     settlement_period_start = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
     settlement_period_end = factory.LazyFunction(timezone.localdate)
+    settlement_days_in_month = 30
     settlement_subtotal = 0
     settlement_tax = 0
     settlement_total = 0

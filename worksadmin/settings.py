@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "core",
     "accounts",
+    "outbox",
     "partners",
 ]
 
@@ -230,12 +232,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-
-# BENCHMARK
-# ------------------------------------------------------------------------------
-# `make bench` turns this on to route /bench/floor/: a constant response through the whole
-# middleware stack, the framework's own cost that every page is measured against.
-BENCH = env.bool("BENCH", default=False)
 
 # LOGGING
 # ------------------------------------------------------------------------------

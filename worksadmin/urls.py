@@ -1,27 +1,24 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from partners import api
-
-from .views import bench_floor
+from core import views as core_views
 
 admin.site.site_header = "worksadmin ops"
 admin.site.site_title = "worksadmin ops"
 
 urlpatterns = [
+    path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("partners.urls")),
+    path("", include("outbox.urls")),
     path("api/v1/", include("partners.api_urls")),
-    re_path(r"^api/", api.not_found),
+    # Any other /api/ path answers JSON, with DEBUG on as well.
+    re_path(r"^api/", core_views.page_not_found),
     path("ops/", admin.site.urls),
 ]
 
-if settings.BENCH:
-    urlpatterns.append(path("bench/floor/", bench_floor))
-
-# JSON under /api/, Django's own pages everywhere else.
-handler400 = api.bad_request
-handler403 = api.permission_denied
-handler404 = api.page_not_found
-handler500 = api.server_error
+# JSON under /api/, one error page everywhere else.
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,6 +1,5 @@
 """The partner console: customers list and 顧客の取り込み (code verification)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.decorators import partner_staff_required
-from accounts.pagination import CountlessPaginator
+from core.pagination import CountlessPaginator
+from core.ratelimit import client_ip
 
 from .. import errors, selectors, services
 from ..forms import CustomerImportForm, SearchForm
@@ -17,28 +17,19 @@ from ..forms import CustomerImportForm, SearchForm
 CUSTOMERS_PAGE_SIZE = 25
 
 
-def client_ip(request) -> str:
-    """The address the rate limit counts: REMOTE_ADDR, or behind TRUSTED_PROXIES reverse
-    proxies the one the outermost proxy saw (X-Forwarded-For read from the right, so a
-    client cannot forge it by sending the header itself)."""
-    hops = settings.TRUSTED_PROXIES
-    if hops:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        forwarded = [address.strip() for address in forwarded if address.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @partner_staff_required
 @never_cache
 def customers(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    codes = selectors.partner_customer_codes(partner=request.user.partner, query=query)
+    codes = selectors.customer_code_list(partner=request.user.partner, query=query)
     page = CountlessPaginator(codes, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(code, code.status_at(now)) for code in page]
+    labels = selectors.CUSTOMER_STATUS_LABELS
+    rows = []
+    for code in page:
+        status = code.status_at(now)
+        rows.append((code, status, labels.get(status, status)))
     return render(
         request,
         "partners/partner/customers.html",
@@ -63,10 +54,10 @@ def customer_import(request):
     }
     try:
         if "confirm" in request.POST:
-            services.verify_code(**attempt, show_profile=form.cleaned_data["show_profile"])
+            services.code_verify(**attempt, show_profile=form.cleaned_data["show_profile"])
             messages.success(request, _("コード認証が完了しました。お客様の承認をお待ちください。"))
             return redirect("partners:customers")
-        preview = services.preview_code(**attempt)
+        preview = services.code_preview(**attempt)
     except errors.RateLimited as exc:
         form.add_error(None, exc.message)
         response = _render_import(request, form, status=429)

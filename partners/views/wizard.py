@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
-from accounts.selectors import company_info_complete
+from accounts.selectors import company_info_is_complete
 from accounts.services import company_info_update
 
 from .. import errors, selectors, services
@@ -36,18 +36,18 @@ def _transition(request, verb, **kwargs):
 def contract(request, *, confirm: bool = False):
     group = request.user.works_group
     now = timezone.now()
-    state = selectors.wizard_state(works_group=group, now=now)
+    state = selectors.wizard_state_get(works_group=group, now=now)
     picked = IssueCodeForm(request.GET)
     context = {
         "state": state,
-        "step": state.step,
+        "step_template": f"partners/_step{state.step}.html",
         "intended_partner": picked.cleaned_data["partner"] if picked.is_valid() else None,
         "can_act": request.user.is_super_admin,
-        "company_info_complete": company_info_complete(request.user),
+        "company_info_complete": company_info_is_complete(request.user),
         "confirm": confirm and state.step == 3,
     }
     if state.step == 3:
-        context["settlement"] = services.settlement_for(group, now)
+        context["settlement"] = selectors.settlement_get(works_group=group, now=now)
     return render(request, "partners/contract.html", context)
 
 
@@ -55,7 +55,7 @@ def contract(request, *, confirm: bool = False):
 @never_cache
 def contract_status(request):
     """Polled by step 2 so the page moves on when a partner verifies."""
-    state = selectors.wizard_state(works_group=request.user.works_group, now=timezone.now())
+    state = selectors.wizard_state_get(works_group=request.user.works_group, now=timezone.now())
     return JsonResponse({"step": state.step})
 
 
@@ -66,14 +66,14 @@ def contract_issue(request):
     if not form.is_valid():
         messages.error(request, _("指定したパートナーは選択できません。"))
         return redirect("partners:contract")
-    _transition(request, services.issue_code, intended_partner=form.cleaned_data["partner"])
+    _transition(request, services.code_issue, intended_partner=form.cleaned_data["partner"])
     return redirect("partners:contract")
 
 
 @customer_required
 @require_POST
 def contract_reissue(request):
-    if _transition(request, services.reissue_code):
+    if _transition(request, services.code_reissue):
         messages.success(request, _("パートナーコードを再発行しました。以前のコードは使えません。"))
     return redirect("partners:contract")
 
@@ -81,7 +81,7 @@ def contract_reissue(request):
 @customer_required
 @require_POST
 def contract_cancel(request):
-    if _transition(request, services.cancel_code):
+    if _transition(request, services.code_cancel):
         messages.success(request, _("パートナーコードを取り消しました。"))
     return redirect("partners:contract")
 
@@ -89,7 +89,7 @@ def contract_cancel(request):
 @customer_required
 @require_POST
 def contract_decline(request):
-    if _transition(request, services.decline_code):
+    if _transition(request, services.code_decline):
         messages.success(
             request,
             _("パートナーによるコード認証を拒否しました。パートナーにはメールで通知されます。"),
@@ -101,9 +101,9 @@ def contract_decline(request):
 @require_POST
 def contract_approve(request):
     """承認: on to the company-info gate when info is missing, else to the confirmation."""
-    if _transition(request, services.approval_check) is None:
+    if _transition(request, services.code_approval_check) is None:
         return redirect("partners:contract")
-    if not company_info_complete(request.user):
+    if not company_info_is_complete(request.user):
         return redirect("partners:contract-company")
     return redirect("partners:contract-confirm")
 
@@ -115,7 +115,7 @@ def contract_company(request):
     group = request.user.works_group
     if not request.user.is_super_admin:
         raise PermissionDenied
-    state = selectors.wizard_state(works_group=group, now=timezone.now())
+    state = selectors.wizard_state_get(works_group=group, now=timezone.now())
     if state.step != 3:
         return redirect("partners:contract")
     info = group.company_info
@@ -140,9 +140,7 @@ def contract_company(request):
             form.add_error(None, exc.message)
         else:
             return redirect("partners:contract-confirm")
-    return render(
-        request, "partners/contract_company.html", {"form": form, "step": 3, "state": state}
-    )
+    return render(request, "partners/contract_company.html", {"form": form, "state": state})
 
 
 @customer_required
@@ -151,7 +149,7 @@ def contract_confirm(request):
     """「パートナー契約への切り替えを完了しますが、よろしいですか？」 without JavaScript too."""
     if not request.user.is_super_admin:
         raise PermissionDenied
-    if not company_info_complete(request.user):
+    if not company_info_is_complete(request.user):
         return redirect("partners:contract-company")
     return contract(request, confirm=True)
 
@@ -159,7 +157,7 @@ def contract_confirm(request):
 @customer_required
 @require_POST
 def contract_complete(request):
-    if _transition(request, services.complete_switch):
+    if _transition(request, services.contract_complete):
         messages.success(request, _("パートナー契約への切り替えが完了しました。"))
     return redirect("partners:contract")
 
@@ -169,10 +167,10 @@ def partner_search(request):
     """パートナー検索: active partners and their public profiles."""
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.active_partners(query=query), PARTNERS_PAGE_SIZE).get_page(
+    page = Paginator(selectors.partner_list(query=query), PARTNERS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    state = selectors.wizard_state(works_group=request.user.works_group, now=timezone.now())
+    state = selectors.wizard_state_get(works_group=request.user.works_group, now=timezone.now())
     return render(
         request,
         "partners/search.html",

@@ -37,7 +37,7 @@ def test_readyz_makes_one_database_round_trip(client, django_assert_num_queries)
 
 def test_readyz_answers_503_when_the_database_is_down(client):
     with mock.patch(
-        "accounts.views.connection.cursor", side_effect=OperationalError("connection refused")
+        "core.views.connection.cursor", side_effect=OperationalError("connection refused")
     ):
         response = client.get("/readyz")
 

@@ -59,7 +59,7 @@ def test_every_accounts_and_partners_model_is_registered():
         "accounts.AuditEvent",
         "partners.PartnerCode",
         "partners.PartnerContract",
-        "partners.OutboundEmail",
+        "outbox.OutboundEmail",
     } <= set(MODELS)
 
 

@@ -356,7 +356,7 @@ def test_a_second_post_with_the_same_code_is_a_409(api, code):
 
 def test_a_code_another_partner_verified_is_a_409_for_everyone_else(api, code):
     outsider = UserFactory(staff=True, partner=PartnerFactory(name="XYZ 株式会社"))
-    services.verify_code(
+    services.code_verify(
         partner=outsider.partner,
         staff=outsider,
         domain=code.works_group.domain,
@@ -381,7 +381,7 @@ def test_an_expired_code_is_a_409(api, super_admin):
 
 
 def test_a_cancelled_code_is_a_409(api, code, super_admin):
-    services.cancel_code(works_group=code.works_group, by=super_admin)
+    services.code_cancel(works_group=code.works_group, by=super_admin)
 
     response = api.preview(code.works_group.domain, code.code)
 
@@ -470,12 +470,12 @@ def _broken(**kwargs):
     raise RuntimeError("a bug")
 
 
-@pytest.mark.parametrize("verb", ["preview_code", "verify_code"])
+@pytest.mark.parametrize("verb", ["code_preview", "code_verify"])
 def test_an_unexpected_error_is_a_json_500(token_and_secret, code, monkeypatch, verb):
     monkeypatch.setattr(services, verb, _broken)
     api = ApiClient(Client(raise_request_exception=False), token_and_secret[1])
 
-    if verb == "preview_code":
+    if verb == "code_preview":
         response = api.preview(code.works_group.domain, code.code)
     else:
         response = api.transfer(code.works_group.domain, transfer_body(code))

@@ -88,7 +88,7 @@ SCENARIOS = {
     (CUSTOMER_PATH, "get", "405"): lambda w: w.api.request("PUT", w.url(CUSTOMER_PATH)),
     (CUSTOMER_PATH, "get", "409"): lambda w: w.code_bound_to_another_partner().get(),
     (CUSTOMER_PATH, "get", "429"): lambda w: w.rate_limited().get(),
-    (CUSTOMER_PATH, "get", "500"): lambda w: w.get(api=w.with_bug_in("preview_code")),
+    (CUSTOMER_PATH, "get", "500"): lambda w: w.get(api=w.with_bug_in("code_preview")),
     (TRANSFER_PATH, "post", "202"): lambda w: w.post(),
     (TRANSFER_PATH, "post", "400"): lambda w: w.post("[1, 2"),
     (TRANSFER_PATH, "post", "401"): lambda w: w.post(api=w.without_token()),
@@ -97,7 +97,7 @@ SCENARIOS = {
     (TRANSFER_PATH, "post", "405"): lambda w: w.api.request("GET", w.url(TRANSFER_PATH)),
     (TRANSFER_PATH, "post", "409"): lambda w: w.verified().post(),
     (TRANSFER_PATH, "post", "429"): lambda w: w.rate_limited().post(),
-    (TRANSFER_PATH, "post", "500"): lambda w: w.post(api=w.with_bug_in("verify_code")),
+    (TRANSFER_PATH, "post", "500"): lambda w: w.post(api=w.with_bug_in("code_verify")),
     (OPENAPI_PATH, "get", "200"): lambda w: w.without_token().request("GET", DOCUMENT_URL),
     (OPENAPI_PATH, "get", "405"): lambda w: w.without_token().request("POST", DOCUMENT_URL),
 }

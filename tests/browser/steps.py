@@ -28,7 +28,7 @@ def current_step(page: Page):
     return page.locator('#wizard li[aria-current="step"]')
 
 
-def issue_code(page: Page, *, button: str = "コード発行") -> str:
+def code_issue(page: Page, *, button: str = "コード発行") -> str:
     """コード発行 on step 1; returns the code step 2 shows."""
     page.goto(WIZARD)
     page.get_by_role("button", name=button).click()
@@ -54,9 +54,9 @@ def bring_to_step(step: int, *, admin, staff) -> None:
 
     group = admin.works_group
     if step >= 2:
-        code = services.issue_code(works_group=group, by=admin)
+        code = services.code_issue(works_group=group, by=admin)
     if step >= 3:
-        services.verify_code(
+        services.code_verify(
             partner=staff.partner,
             staff=staff,
             domain=group.domain,
@@ -64,7 +64,7 @@ def bring_to_step(step: int, *, admin, staff) -> None:
             show_profile=True,
         )
     if step >= 4:
-        services.complete_switch(works_group=group, by=admin)
+        services.contract_complete(works_group=group, by=admin)
 
 
 def has_horizontal_scroll(page: Page) -> bool:

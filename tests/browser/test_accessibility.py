@@ -68,14 +68,14 @@ def test_wizard_steps(axe_page, audit, customer, abc_staff, quiet_db, width):
     page.goto(WIZARD)
     audit.check(page, "step1")
 
-    code = services.issue_code(works_group=group, by=customer)
+    code = services.code_issue(works_group=group, by=customer)
     page.goto(WIZARD)
     page.get_by_role("button", name="コピー").click()
     expect(page.locator(".copy-feedback")).not_to_be_empty()
     audit.check(page, "step2-copied")
 
     with quiet_db():  # step 2 is polling
-        services.verify_code(
+        services.code_verify(
             partner=abc_staff.partner,
             staff=abc_staff,
             domain=group.domain,
@@ -99,8 +99,8 @@ def test_wizard_steps(axe_page, audit, customer, abc_staff, quiet_db, width):
 def test_company_info_and_the_gate(axe_page, audit, abc_staff):
     group = WorksGroupFactory(domain="mizl", company_info__group_name="", company_info__phone="")
     customer = UserFactory(works_group=group)
-    code = services.issue_code(works_group=group, by=customer)
-    services.verify_code(
+    code = services.code_issue(works_group=group, by=customer)
+    services.code_verify(
         partner=abc_staff.partner,
         staff=abc_staff,
         domain="mizl",
@@ -133,7 +133,7 @@ def test_company_info_and_the_gate(axe_page, audit, abc_staff):
 
 @pytest.mark.parametrize("width", ["1440", "375"])
 def test_partner_console(axe_page, audit, customer, abc_staff, width):
-    code = services.issue_code(works_group=customer.works_group, by=customer)
+    code = services.code_issue(works_group=customer.works_group, by=customer)
     page = axe_page(viewport=PHONE if width == "375" else None)
     log_in(page, abc_staff.email)
 
@@ -176,7 +176,7 @@ def test_other_screens(axe_page, audit, customer, abc_staff):
     log_in(page, customer.email)
     page.goto("/console/partner/search/")
     audit.check(page, "partner-search")
-    services.issue_code(works_group=customer.works_group, by=customer)
+    services.code_issue(works_group=customer.works_group, by=customer)
     page.goto("/console/audit/")
     audit.check(page, "audit")
 

@@ -64,11 +64,11 @@ def test_wizard_at_each_width(new_page, screens, customer, abc_staff, width):
     _check_shell(page, phone=width == "375")
     screens.shot(page, "step1-menu")
 
-    code = services.issue_code(works_group=group, by=customer)
+    code = services.code_issue(works_group=group, by=customer)
     _show_step(page, screens, 2, width)
     expect(page.locator("#partner-code")).to_have_text(code.code)
 
-    services.verify_code(
+    services.code_verify(
         partner=abc_staff.partner,
         staff=abc_staff,
         domain=group.domain,

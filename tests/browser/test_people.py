@@ -10,7 +10,7 @@ from partners import services
 from partners.models import PartnerCode
 from tests.factories import PASSWORD, UserFactory, WorksGroupFactory
 
-from .steps import WIZARD, bring_to_step, current_step, issue_code, log_in
+from .steps import WIZARD, bring_to_step, code_issue, current_step, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_english_ui_for_an_en_us_group(new_page, screens, server):
     expect(current_step(page)).to_contain_text("Issue partner code")
     screens.shot(page, "step1-en")
 
-    code = issue_code(page, button="Issue code")
+    code = code_issue(page, button="Issue code")
     valid_until = PartnerCode.objects.get(code=code).valid_until()
     expect(page.locator(".code-block")).to_contain_text("Valid until")
     expect(page.locator(".code-block")).to_contain_text(f"{valid_until:%Y.%m.%d}")
@@ -73,7 +73,7 @@ def test_read_only_admin_sees_disabled_buttons(new_page, screens, customer, abc_
     screens.shot(page, "step2-read-only")
 
     code = PartnerCode.objects.get(works_group=customer.works_group)
-    services.verify_code(
+    services.code_verify(
         partner=abc_staff.partner,
         staff=abc_staff,
         domain="mizl",

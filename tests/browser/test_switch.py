@@ -12,7 +12,7 @@ from partners import services
 from partners.models import PartnerCode, PartnerContract
 from tests.factories import UserFactory, WorksGroupFactory
 
-from .steps import WIZARD, current_step, import_customer, issue_code, log_in, step_of
+from .steps import WIZARD, code_issue, current_step, import_customer, log_in, step_of
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 
 def _verify(code: PartnerCode, staff) -> PartnerCode:
-    return services.verify_code(
+    return services.code_verify(
         partner=staff.partner,
         staff=staff,
         domain=code.works_group.domain,
@@ -36,7 +36,7 @@ def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_
     expect(current_step(admin)).to_contain_text("パートナーコード発行")
     screens.shot(admin, "customer-step1")
 
-    code = issue_code(admin)
+    code = code_issue(admin)
     issued = PartnerCode.objects.get(code=code)
     expect(admin.locator(".code-block")).to_contain_text(f"{issued.valid_until():%Y.%m.%d}まで")
     expect(current_step(admin)).to_contain_text("パートナーコードの認証待ち")
@@ -101,7 +101,7 @@ def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_
 def test_step_two_moves_to_step_three_without_a_reload(new_page, screens, customer, abc_staff):
     admin = new_page("customer")
     log_in(admin, customer.email)
-    code = issue_code(admin)
+    code = code_issue(admin)
     admin.evaluate("window.__sameDocument = true")
     screens.shot(admin, "waiting-for-the-partner")
 
@@ -127,7 +127,7 @@ def test_company_info_gate_refuses_a_bad_phone_then_continues(new_page, screens,
     # The seed's screen 5: 企業/団体名 known, ワークスグループ名 and 電話番号 still empty.
     group = WorksGroupFactory(domain="mizl", company_info__group_name="", company_info__phone="")
     customer = UserFactory(works_group=group, email="admin@mizl.example")
-    _verify(services.issue_code(works_group=group, by=customer), abc_staff)
+    _verify(services.code_issue(works_group=group, by=customer), abc_staff)
 
     admin = new_page("customer")
     log_in(admin, customer.email)
@@ -174,7 +174,7 @@ def test_company_info_gate_refuses_a_bad_phone_then_continues(new_page, screens,
 
 
 def test_confirm_modal_cancel_and_ok_with_the_keyboard(new_page, screens, customer, abc_staff):
-    _verify(services.issue_code(works_group=customer.works_group, by=customer), abc_staff)
+    _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
     admin = new_page("customer")
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -221,7 +221,7 @@ def test_confirm_modal_cancel_and_ok_with_the_keyboard(new_page, screens, custom
 
 
 def test_confirm_page_works_without_javascript(new_page, screens, customer, abc_staff):
-    _verify(services.issue_code(works_group=customer.works_group, by=customer), abc_staff)
+    _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
     admin = new_page("customer-no-js", java_script_enabled=False)
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -242,7 +242,7 @@ def test_confirm_page_works_without_javascript(new_page, screens, customer, abc_
 
 
 def test_customer_declines_the_partner(new_page, screens, customer, abc_staff):
-    code = _verify(services.issue_code(works_group=customer.works_group, by=customer), abc_staff)
+    code = _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
     admin = new_page("customer")
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -268,7 +268,7 @@ def test_customer_declines_the_partner(new_page, screens, customer, abc_staff):
 
 
 def test_second_partner_is_refused(new_page, screens, customer, abc_staff, xyz_staff):
-    code = _verify(services.issue_code(works_group=customer.works_group, by=customer), abc_staff)
+    code = _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
     other = new_page("other-partner")
     log_in(other, xyz_staff.email)
 
@@ -285,7 +285,7 @@ def test_second_partner_is_refused(new_page, screens, customer, abc_staff, xyz_s
 def test_expiry_is_shown_once_the_validity_passes(new_page, screens, customer, abc_staff, quiet_db):
     admin = new_page("customer")
     log_in(admin, customer.email)
-    code = issue_code(admin)
+    code = code_issue(admin)
     screens.shot(admin, "step2-valid")
 
     # A month and a day go by.
@@ -311,7 +311,7 @@ def test_expiry_is_shown_once_the_validity_passes(new_page, screens, customer, a
 
 def test_code_issued_a_month_ago_has_expired(new_page, screens, customer):
     """Time injected into the service: issued 40 days ago, so step 1 explains the expiry."""
-    code = services.issue_code(
+    code = services.code_issue(
         works_group=customer.works_group,
         by=customer,
         now=timezone.now() - timedelta(days=40),
@@ -329,10 +329,10 @@ def test_code_issued_a_month_ago_has_expired(new_page, screens, customer):
 def test_the_seeds_switch_reads_as_in_the_seed(new_page, screens, customer, abc_staff):
     """Issued, verified and completed on 2023-03-14 (Tokyo) as in the seed's e-mails."""
     group = customer.works_group
-    code = services.issue_code(
+    code = services.code_issue(
         works_group=group, by=customer, now=datetime(2023, 3, 14, 4, 0, tzinfo=UTC)
     )
-    services.verify_code(
+    services.code_verify(
         partner=abc_staff.partner,
         staff=abc_staff,
         domain="mizl",
@@ -340,7 +340,7 @@ def test_the_seeds_switch_reads_as_in_the_seed(new_page, screens, customer, abc_
         show_profile=True,
         now=datetime(2023, 3, 14, 13, 19, tzinfo=UTC),
     )
-    services.complete_switch(
+    services.contract_complete(
         works_group=group, by=customer, now=datetime(2023, 3, 14, 13, 22, 41, tzinfo=UTC)
     )
     admin = new_page("customer")

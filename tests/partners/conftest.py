@@ -58,13 +58,13 @@ def other_staff(other_partner):
 @pytest.fixture
 def code(group, super_admin):
     """The code 水谷建設 issued on 2023-03-14 (valid through 2023.04.14)."""
-    return services.issue_code(works_group=group, by=super_admin, now=ISSUED_AT)
+    return services.code_issue(works_group=group, by=super_admin, now=ISSUED_AT)
 
 
 @pytest.fixture
 def verified_code(code, partner, staff):
     """The same code after ABC 株式会社 verified it at 22:19 Tokyo time."""
-    return services.verify_code(
+    return services.code_verify(
         partner=partner,
         staff=staff,
         domain=code.works_group.domain,

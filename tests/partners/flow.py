@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 
 from accounts.models import AuditEvent, CompanyInfo, User, WorksGroup
-from partners.models import OutboundEmail, PartnerCode, PartnerContract
+from outbox.models import OutboundEmail
+from partners.models import PartnerCode, PartnerContract
 
 # 2023-03-14 in Tokyo, as in the seed: the code is issued in the afternoon, a partner
 # verifies it at 22:19 (e-mail 1) and the switch completes at 22:22:41 (e-mail 2).

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from partners.views.partner import client_ip
+from core.ratelimit import client_ip
 
 
 @pytest.fixture

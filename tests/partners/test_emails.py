@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from accounts.models import AuditEvent
+from outbox.models import OutboundEmail
 from partners import errors, services
-from partners.models import OutboundEmail
 
 from .flow import COMPLETED_AT, ISSUED_AT, VERIFIED_AT, needs_english
 
@@ -27,7 +27,7 @@ def mailed(django_capture_on_commit_callbacks, mailoutbox):
 @pytest.fixture
 def verify_mail(mailed, code, partner, staff):
     [email] = mailed(
-        services.verify_code,
+        services.code_verify,
         partner=partner,
         staff=staff,
         domain="mizl",
@@ -66,7 +66,7 @@ def test_approval_mail_links_to_the_admin_console_from_site_url(
     settings.SITE_URL = "https://works.example"
 
     [email] = mailed(
-        services.verify_code,
+        services.code_verify,
         partner=partner,
         staff=staff,
         domain="mizl",
@@ -84,7 +84,7 @@ def test_from_address_comes_from_settings(settings, mailed, code, partner, staff
     settings.DEFAULT_FROM_EMAIL = "Works <noreply@works.example>"
 
     [email] = mailed(
-        services.verify_code,
+        services.code_verify,
         partner=partner,
         staff=staff,
         domain="mizl",
@@ -119,7 +119,7 @@ def test_nothing_is_sent_before_the_change_commits(
     code, partner, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        services.verify_code(
+        services.code_verify(
             partner=partner,
             staff=staff,
             domain="mizl",
@@ -136,7 +136,7 @@ def test_nothing_is_sent_before_the_change_commits(
 def test_refused_verification_sends_nothing(mailed, code, other_partner, staff):
     with pytest.raises(errors.WrongPair):
         mailed(
-            services.verify_code,
+            services.code_verify,
             partner=staff.partner,
             staff=staff,
             domain="mizl",
@@ -153,7 +153,9 @@ def test_refused_verification_sends_nothing(mailed, code, other_partner, staff):
 
 @pytest.fixture
 def completion_mail(mailed, verified_code, group, super_admin):
-    [email] = mailed(services.complete_switch, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(
+        services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
+    )
     return email
 
 
@@ -194,7 +196,9 @@ def test_completion_time_is_in_the_group_time_zone(mailed, verified_code, group,
     info.time_zone = "America/Los_Angeles"
     info.save()
 
-    [email] = mailed(services.complete_switch, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(
+        services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
+    )
 
     assert "完了日時\n2023-03-14 06:22:41\n" in email.body
 
@@ -204,7 +208,9 @@ def test_company_name_is_escaped_in_html_but_not_in_text(mailed, verified_code, 
     info.company_name = "水谷&建設<東京>"
     info.save()
 
-    [email] = mailed(services.complete_switch, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(
+        services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
+    )
 
     assert "「水谷&建設<東京>」" in email.body
     assert "水谷&amp;建設&lt;東京&gt;" in html_part(email)
@@ -213,7 +219,7 @@ def test_company_name_is_escaped_in_html_but_not_in_text(mailed, verified_code, 
 
 def test_refused_switch_sends_nothing(mailed, code, group, super_admin):
     with pytest.raises(errors.WrongState):
-        mailed(services.complete_switch, works_group=group, by=super_admin, now=COMPLETED_AT)
+        mailed(services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT)
 
     assert not OutboundEmail.objects.exists()
 
@@ -222,7 +228,7 @@ def test_refused_switch_sends_nothing(mailed, code, group, super_admin):
 
 
 def test_decline_tells_the_verifying_staff(mailed, verified_code, group, super_admin, staff):
-    [email] = mailed(services.decline_code, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(services.code_decline, works_group=group, by=super_admin, now=COMPLETED_AT)
 
     assert email.to == [staff.email]
     assert email.subject == "お客様がパートナー顧客としての登録を拒否しました。"
@@ -236,7 +242,7 @@ def test_decline_tells_the_verifying_staff(mailed, verified_code, group, super_a
 def test_lapse_tells_the_partner_staff_and_the_super_admin(
     mailed, verified_code, super_admin, staff
 ):
-    [email] = mailed(services.codes_record_expiry_and_lapse, now=verified_code.approve_by)
+    [email] = mailed(services.code_close_due, now=verified_code.approve_by)
 
     assert email.to == [staff.email, super_admin.email]
     assert email.subject == "承認期限が過ぎたため、パートナーコードが無効になりました。"
@@ -248,14 +254,14 @@ def test_lapse_tells_the_partner_staff_and_the_super_admin(
 
 
 def test_expiry_of_an_unverified_code_tells_nobody(mailed, code):
-    assert mailed(services.codes_record_expiry_and_lapse, now=code.expires_at) == []
+    assert mailed(services.code_close_due, now=code.expires_at) == []
 
 
 def test_issue_reissue_and_cancel_send_nothing(mailed, group, super_admin):
     sent = (
-        mailed(services.issue_code, works_group=group, by=super_admin, now=ISSUED_AT)
-        + mailed(services.reissue_code, works_group=group, by=super_admin, now=ISSUED_AT)
-        + mailed(services.cancel_code, works_group=group, by=super_admin, now=ISSUED_AT)
+        mailed(services.code_issue, works_group=group, by=super_admin, now=ISSUED_AT)
+        + mailed(services.code_reissue, works_group=group, by=super_admin, now=ISSUED_AT)
+        + mailed(services.code_cancel, works_group=group, by=super_admin, now=ISSUED_AT)
     )
 
     assert sent == []
@@ -267,7 +273,7 @@ def test_issue_reissue_and_cancel_send_nothing(mailed, group, super_admin):
 @needs_english
 def test_approval_mail_in_english(english, mailed, code, partner, staff):
     [email] = mailed(
-        services.verify_code,
+        services.code_verify,
         partner=partner,
         staff=staff,
         domain="mizl",
@@ -289,7 +295,9 @@ def test_approval_mail_in_english(english, mailed, code, partner, staff):
 
 @needs_english
 def test_completion_mail_in_english(english, mailed, verified_code, group, super_admin):
-    [email] = mailed(services.complete_switch, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(
+        services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
+    )
 
     assert email.subject == "Registration as a partner customer is complete."
     assert "“水谷建設” has been registered as a partner customer of “ABC 株式会社”." in email.body
@@ -301,13 +309,13 @@ def test_completion_mail_in_english(english, mailed, verified_code, group, super
 
 @needs_english
 def test_decline_notice_in_english(english, mailed, verified_code, group, super_admin):
-    [email] = mailed(services.decline_code, works_group=group, by=super_admin, now=COMPLETED_AT)
+    [email] = mailed(services.code_decline, works_group=group, by=super_admin, now=COMPLETED_AT)
 
     assert email.subject == "The customer declined registration as your partner customer."
 
 
 @needs_english
 def test_lapse_notice_in_english(english, mailed, verified_code):
-    [email] = mailed(services.codes_record_expiry_and_lapse, now=verified_code.approve_by)
+    [email] = mailed(services.code_close_due, now=verified_code.approve_by)
 
     assert email.subject == "The partner code lapsed because it was not approved in time."

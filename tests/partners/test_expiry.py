@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from outbox.models import OutboundEmail
 from partners import services
-from partners.models import OutboundEmail, PartnerCode
-from partners.selectors import wizard_state
+from partners.models import PartnerCode
+from partners.selectors import wizard_state_get
 from tests.factories import PartnerCodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,17 +50,21 @@ def test_expired_code_reads_as_expired_before_any_job_ran(expired_code):
 
 
 def test_wizard_is_back_at_step_one_once_the_code_expired(expired_code):
-    state = wizard_state(works_group=expired_code.works_group, now=timezone.now())
+    state = wizard_state_get(works_group=expired_code.works_group, now=timezone.now())
 
     assert state.step == 1
-    assert state.last_code == expired_code
+    assert state.last_code_notice == (
+        f"前回のパートナーコード（{expired_code.masked}）は有効期間が過ぎました。"
+    )
 
 
 def test_wizard_is_back_at_step_one_once_approval_lapsed(verified_code):
-    state = wizard_state(works_group=verified_code.works_group, now=verified_code.approve_by)
+    state = wizard_state_get(works_group=verified_code.works_group, now=verified_code.approve_by)
 
     assert state.step == 1
-    assert state.last_code.status_at(verified_code.approve_by) == PartnerCode.Status.LAPSED
+    assert state.last_code_notice == (
+        f"前回のパートナーコード（{verified_code.masked}）は承認期限が過ぎたため無効になりました。"
+    )
 
 
 def test_expire_codes_records_expiry_at_the_moment_it_happened(expired_code):
@@ -119,7 +124,7 @@ def test_expire_codes_twice_does_nothing_more(
 
 
 def test_recording_takes_the_injected_time(verified_code):
-    closed = services.codes_record_expiry_and_lapse(now=verified_code.approve_by)
+    closed = services.code_close_due(now=verified_code.approve_by)
 
     verified_code.refresh_from_db()
     assert closed == 1
@@ -127,9 +132,7 @@ def test_recording_takes_the_injected_time(verified_code):
 
 
 def test_nothing_is_due_one_microsecond_before_the_deadline(verified_code):
-    closed = services.codes_record_expiry_and_lapse(
-        now=verified_code.approve_by - timedelta(microseconds=1)
-    )
+    closed = services.code_close_due(now=verified_code.approve_by - timedelta(microseconds=1))
 
     verified_code.refresh_from_db()
     assert closed == 0

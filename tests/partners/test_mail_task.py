@@ -1,4 +1,4 @@
-"""send_outbound_email: each outbox row is sent at most once; a failure is retried or shown."""
+"""email_send: each outbox row is sent at most once; a failure is retried or shown."""
 
 import smtplib
 from datetime import timedelta
@@ -8,9 +8,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from outbox.models import OutboundEmail
+from outbox.tasks import email_send
 from partners import services
-from partners.models import OutboundEmail
-from partners.tasks import send_outbound_email
 from tests.factories import OutboundEmailFactory
 
 from .flow import VERIFIED_AT
@@ -39,7 +39,7 @@ def mail_server_down(monkeypatch):
 
 
 def test_queued_email_is_sent_with_text_and_html(email, mailoutbox):
-    send_outbound_email.enqueue(email.pk)
+    email_send.enqueue(email.pk)
 
     email.refresh_from_db()
     [sent] = mailoutbox
@@ -50,8 +50,8 @@ def test_queued_email_is_sent_with_text_and_html(email, mailoutbox):
 
 
 def test_sent_email_is_never_sent_twice(email, mailoutbox):
-    send_outbound_email.enqueue(email.pk)
-    send_outbound_email.enqueue(email.pk)
+    email_send.enqueue(email.pk)
+    email_send.enqueue(email.pk)
 
     email.refresh_from_db()
     assert len(mailoutbox) == 1
@@ -68,7 +68,7 @@ def test_failed_send_without_a_deferring_backend_ends_failed(
 ):
     mail_server_down(error)
 
-    send_outbound_email.enqueue(email.pk)
+    email_send.enqueue(email.pk)
 
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
@@ -79,10 +79,10 @@ def test_failed_send_without_a_deferring_backend_ends_failed(
 
 def test_failed_row_can_be_sent_again_later(email, mailoutbox, monkeypatch, mail_server_down):
     mail_server_down(OSError("connection refused"))
-    send_outbound_email.enqueue(email.pk)
+    email_send.enqueue(email.pk)
     monkeypatch.undo()  # the server is back
 
-    send_outbound_email.enqueue(email.pk)
+    email_send.enqueue(email.pk)
 
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == ("SENT", 2, "")
@@ -95,7 +95,7 @@ def test_failed_send_is_retried_later_by_a_deferring_backend(settings, email, ma
     mail_server_down(smtplib.SMTPServerDisconnected("gone"))
     before = timezone.now()
 
-    send_outbound_email.call(email.pk, 2)
+    email_send.call(email.pk, 2)
 
     email.refresh_from_db()
     retry = DBTaskResult.objects.get()
@@ -112,7 +112,7 @@ def test_last_attempt_ends_failed_and_is_not_retried(settings, email, mail_serve
     settings.MAIL_MAX_ATTEMPTS = 3
     mail_server_down(smtplib.SMTPServerDisconnected("gone"))
 
-    send_outbound_email.call(email.pk, 3)
+    email_send.call(email.pk, 3)
 
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
@@ -125,7 +125,7 @@ def test_database_queue_commits_the_send_with_the_state_change(
     """A transactional outbox: the task row is written in the verification's transaction."""
     settings.TASKS = DATABASE_TASKS
 
-    services.verify_code(
+    services.code_verify(
         partner=partner,
         staff=staff,
         domain="mizl",
@@ -135,6 +135,6 @@ def test_database_queue_commits_the_send_with_the_state_change(
     )
 
     task = DBTaskResult.objects.get()
-    assert task.task_path == "partners.tasks.send_outbound_email"
+    assert task.task_path == "outbox.tasks.email_send"
     assert task.args_kwargs == {"args": [OutboundEmail.objects.get().pk], "kwargs": {}}
     assert mailoutbox == []

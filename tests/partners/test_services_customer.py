@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import AuditEvent, Channel, Plan
+from accounts.services import NOT_SUPER_ADMIN
 from partners import errors, services
 from partners.models import PartnerCode, PartnerContract
 from tests.factories import PartnerFactory, UserFactory
@@ -22,7 +23,7 @@ def actions(group) -> list[str]:
 
 
 def test_super_admin_issues_code_valid_through_same_day_next_month(group, super_admin):
-    code = services.issue_code(works_group=group, by=super_admin, now=ISSUED_AT)
+    code = services.code_issue(works_group=group, by=super_admin, now=ISSUED_AT)
 
     code.refresh_from_db()
     assert code.status == PartnerCode.Status.ISSUED
@@ -35,7 +36,7 @@ def test_super_admin_issues_code_valid_through_same_day_next_month(group, super_
 
 
 def test_issued_code_can_be_bound_to_the_partner_the_customer_picked(group, super_admin, partner):
-    code = services.issue_code(
+    code = services.code_issue(
         works_group=group, by=super_admin, intended_partner=partner, now=ISSUED_AT
     )
 
@@ -47,50 +48,50 @@ def test_code_cannot_be_bound_to_an_inactive_partner(group, super_admin):
     retired = PartnerFactory(is_active=False)
 
     with nothing_written(), refused(errors.PartnerInactive, errors.INACTIVE_PARTNER):
-        services.issue_code(
+        services.code_issue(
             works_group=group, by=super_admin, intended_partner=retired, now=ISSUED_AT
         )
 
 
 def test_admin_cannot_issue_code(group, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.issue_code(works_group=group, by=admin, now=ISSUED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_issue(works_group=group, by=admin, now=ISSUED_AT)
 
 
 def test_super_admin_of_another_group_cannot_issue_code(group):
     stranger = UserFactory()
 
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.issue_code(works_group=group, by=stranger, now=ISSUED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_issue(works_group=group, by=stranger, now=ISSUED_AT)
 
 
 def test_partner_staff_cannot_issue_code(group, staff):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.issue_code(works_group=group, by=staff, now=ISSUED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_issue(works_group=group, by=staff, now=ISSUED_AT)
 
 
 def test_second_code_cannot_be_issued_while_one_is_open(code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.CODE_ALREADY_OPEN):
-        services.issue_code(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+        services.code_issue(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
 
 def test_second_code_cannot_be_issued_while_one_awaits_approval(verified_code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.CODE_ALREADY_OPEN):
-        services.issue_code(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
+        services.code_issue(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
 
 
 def test_group_with_a_contract_can_never_issue_a_code_again(verified_code, super_admin):
     group = verified_code.works_group
-    services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+    services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
     with nothing_written(), refused(errors.AlreadyContracted, errors.ALREADY_CONTRACTED):
-        services.issue_code(works_group=group, by=super_admin, now=COMPLETED_AT)
+        services.code_issue(works_group=group, by=super_admin, now=COMPLETED_AT)
 
 
 def test_expired_open_code_is_recorded_and_a_new_one_issued(code, super_admin):
     group = code.works_group
 
-    new = services.issue_code(works_group=group, by=super_admin, now=code.expires_at)
+    new = services.code_issue(works_group=group, by=super_admin, now=code.expires_at)
 
     code.refresh_from_db()
     assert code.status == PartnerCode.Status.EXPIRED
@@ -104,7 +105,7 @@ def test_expired_open_code_is_recorded_and_a_new_one_issued(code, super_admin):
 def test_lapsed_code_is_recorded_and_a_new_one_issued(verified_code, super_admin):
     group = verified_code.works_group
 
-    new = services.issue_code(works_group=group, by=super_admin, now=verified_code.approve_by)
+    new = services.code_issue(works_group=group, by=super_admin, now=verified_code.approve_by)
 
     verified_code.refresh_from_db()
     assert verified_code.status == PartnerCode.Status.LAPSED
@@ -119,7 +120,7 @@ def test_lapsed_code_is_recorded_and_a_new_one_issued(verified_code, super_admin
 def test_reissue_cancels_the_old_code_and_issues_a_different_one(code, super_admin):
     later = ISSUED_AT + timedelta(days=3)
 
-    new = services.reissue_code(works_group=code.works_group, by=super_admin, now=later)
+    new = services.code_reissue(works_group=code.works_group, by=super_admin, now=later)
 
     code.refresh_from_db()
     assert code.status == PartnerCode.Status.CANCELLED
@@ -133,32 +134,32 @@ def test_reissue_cancels_the_old_code_and_issues_a_different_one(code, super_adm
 
 
 def test_reissued_code_stays_bound_to_the_same_partner(group, super_admin, partner):
-    services.issue_code(works_group=group, by=super_admin, intended_partner=partner, now=ISSUED_AT)
+    services.code_issue(works_group=group, by=super_admin, intended_partner=partner, now=ISSUED_AT)
 
-    new = services.reissue_code(works_group=group, by=super_admin, now=ISSUED_AT)
+    new = services.code_reissue(works_group=group, by=super_admin, now=ISSUED_AT)
 
     assert new.intended_partner == partner
 
 
 def test_code_cannot_be_reissued_after_a_partner_verified_it(verified_code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.CODE_NOT_REISSUABLE):
-        services.reissue_code(
+        services.code_reissue(
             works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT
         )
 
 
 def test_reissue_needs_an_open_code(group, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NO_OPEN_CODE):
-        services.reissue_code(works_group=group, by=super_admin, now=ISSUED_AT)
+        services.code_reissue(works_group=group, by=super_admin, now=ISSUED_AT)
 
 
 def test_admin_cannot_reissue_code(code, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.reissue_code(works_group=code.works_group, by=admin, now=ISSUED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_reissue(works_group=code.works_group, by=admin, now=ISSUED_AT)
 
 
 def test_cancel_withdraws_the_unverified_code(code, super_admin):
-    cancelled = services.cancel_code(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+    cancelled = services.code_cancel(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
     cancelled.refresh_from_db()
     assert cancelled.status == PartnerCode.Status.CANCELLED
@@ -169,22 +170,22 @@ def test_cancel_withdraws_the_unverified_code(code, super_admin):
 
 def test_code_cannot_be_cancelled_after_a_partner_verified_it(verified_code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.CODE_NOT_REISSUABLE):
-        services.cancel_code(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
+        services.code_cancel(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
 
 
 def test_cancel_needs_an_open_code(group, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NO_OPEN_CODE):
-        services.cancel_code(works_group=group, by=super_admin, now=ISSUED_AT)
+        services.code_cancel(works_group=group, by=super_admin, now=ISSUED_AT)
 
 
 def test_expired_code_cannot_be_cancelled(code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NO_OPEN_CODE):
-        services.cancel_code(works_group=code.works_group, by=super_admin, now=code.expires_at)
+        services.code_cancel(works_group=code.works_group, by=super_admin, now=code.expires_at)
 
 
 def test_admin_cannot_cancel_code(code, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.cancel_code(works_group=code.works_group, by=admin, now=ISSUED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_cancel(works_group=code.works_group, by=admin, now=ISSUED_AT)
 
 
 # -- decline -----------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_admin_cannot_cancel_code(code, admin):
 def test_decline_cancels_the_verified_code_and_tells_the_partner(
     verified_code, super_admin, partner, staff
 ):
-    declined = services.decline_code(
+    declined = services.code_decline(
         works_group=verified_code.works_group, by=super_admin, now=COMPLETED_AT
     )
 
@@ -208,12 +209,12 @@ def test_decline_cancels_the_verified_code_and_tells_the_partner(
 
 def test_unverified_code_cannot_be_declined(code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NOT_VERIFIED):
-        services.decline_code(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+        services.code_decline(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
 
 def test_admin_cannot_decline(verified_code, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.decline_code(works_group=verified_code.works_group, by=admin, now=VERIFIED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_decline(works_group=verified_code.works_group, by=admin, now=VERIFIED_AT)
 
 
 # -- 承認 --------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ def test_admin_cannot_decline(verified_code, admin):
 
 def test_approval_check_returns_the_verified_code_and_writes_nothing(verified_code, super_admin):
     with nothing_written():
-        checked = services.approval_check(
+        checked = services.code_approval_check(
             works_group=verified_code.works_group, by=super_admin, now=COMPLETED_AT
         )
 
@@ -230,19 +231,21 @@ def test_approval_check_returns_the_verified_code_and_writes_nothing(verified_co
 
 def test_approval_check_refuses_before_verification(code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NOT_VERIFIED):
-        services.approval_check(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+        services.code_approval_check(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
 
 def test_approval_check_refuses_after_the_approval_window(verified_code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NO_OPEN_CODE):
-        services.approval_check(
+        services.code_approval_check(
             works_group=verified_code.works_group, by=super_admin, now=verified_code.approve_by
         )
 
 
 def test_admin_cannot_approve(verified_code, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.approval_check(works_group=verified_code.works_group, by=admin, now=VERIFIED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.code_approval_check(
+            works_group=verified_code.works_group, by=admin, now=VERIFIED_AT
+        )
 
 
 # -- the switch --------------------------------------------------------------------------
@@ -253,7 +256,7 @@ def test_complete_switch_creates_the_contract_with_its_settlement(
 ):
     group = verified_code.works_group
 
-    contract = services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+    contract = services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
     contract.refresh_from_db()
     assert (contract.works_group, contract.partner, contract.code) == (
@@ -276,7 +279,7 @@ def test_complete_switch_uses_the_code_and_moves_the_group_to_the_partner(
 ):
     group = verified_code.works_group
 
-    services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+    services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
     verified_code.refresh_from_db()
     group.refresh_from_db()
@@ -289,7 +292,7 @@ def test_complete_switch_uses_the_code_and_moves_the_group_to_the_partner(
 
 
 def test_stored_settlement_reads_back_as_the_statement(verified_code, super_admin):
-    contract = services.complete_switch(
+    contract = services.contract_complete(
         works_group=verified_code.works_group, by=super_admin, now=COMPLETED_AT
     )
 
@@ -305,34 +308,36 @@ def test_switch_is_refused_while_company_info_is_incomplete(verified_code, super
     info.save()
 
     with nothing_written(), refused(errors.CompanyInfoIncomplete, errors.COMPANY_INFO_INCOMPLETE):
-        services.complete_switch(
+        services.contract_complete(
             works_group=verified_code.works_group, by=super_admin, now=COMPLETED_AT
         )
 
 
 def test_switch_is_refused_after_the_approval_window(verified_code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NO_OPEN_CODE):
-        services.complete_switch(
+        services.contract_complete(
             works_group=verified_code.works_group, by=super_admin, now=verified_code.approve_by
         )
 
 
 def test_switch_is_refused_before_a_partner_verified(code, super_admin):
     with nothing_written(), refused(errors.WrongState, errors.NOT_VERIFIED):
-        services.complete_switch(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+        services.contract_complete(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
 
 def test_second_switch_is_refused(verified_code, super_admin):
     group = verified_code.works_group
-    services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+    services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
     with nothing_written(), refused(errors.AlreadyContracted, errors.ALREADY_CONTRACTED):
-        services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+        services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
 
 def test_admin_cannot_complete_the_switch(verified_code, admin):
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.complete_switch(works_group=verified_code.works_group, by=admin, now=COMPLETED_AT)
+    with nothing_written(), refused(errors.NotAllowed, NOT_SUPER_ADMIN):
+        services.contract_complete(
+            works_group=verified_code.works_group, by=admin, now=COMPLETED_AT
+        )
 
 
 def test_free_group_switches_with_a_zero_settlement(verified_code, super_admin):
@@ -340,7 +345,7 @@ def test_free_group_switches_with_a_zero_settlement(verified_code, super_admin):
     group.plan = Plan.FREE
     group.save()
 
-    contract = services.complete_switch(works_group=group, by=super_admin, now=COMPLETED_AT)
+    contract = services.contract_complete(works_group=group, by=super_admin, now=COMPLETED_AT)
 
     assert contract.settlement_plan == Plan.FREE
     assert contract.settlement_total == 0

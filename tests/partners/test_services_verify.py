@@ -18,7 +18,7 @@ A_WRONG_CODE = "ERVABCDEFGHJKMNPQLZ2"
 
 
 def verify(staff, *, domain="mizl", raw_code, show_profile=False, client_ip=None, now=VERIFIED_AT):
-    return services.verify_code(
+    return services.code_verify(
         partner=staff.partner,
         staff=staff,
         domain=domain,
@@ -30,7 +30,7 @@ def verify(staff, *, domain="mizl", raw_code, show_profile=False, client_ip=None
 
 
 def preview(staff, *, domain="mizl", raw_code, now=VERIFIED_AT, client_ip=None):
-    return services.preview_code(
+    return services.code_preview(
         partner=staff.partner,
         staff=staff,
         domain=domain,
@@ -169,28 +169,30 @@ def test_right_pair_failure_is_audited_with_the_group(code, staff):
 
 
 def test_cancelled_code_is_refused(code, super_admin, staff):
-    services.cancel_code(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+    services.code_cancel(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
     with refused_attempt(errors.CodeCancelled, errors.CODE_CANCELLED):
         verify(staff, raw_code=code.code)
 
 
 def test_code_replaced_by_a_reissue_is_refused(code, super_admin, staff):
-    services.reissue_code(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
+    services.code_reissue(works_group=code.works_group, by=super_admin, now=ISSUED_AT)
 
     with refused_attempt(errors.CodeCancelled, errors.CODE_CANCELLED):
         verify(staff, raw_code=code.code)
 
 
 def test_declined_code_is_refused(verified_code, super_admin, other_staff):
-    services.decline_code(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
+    services.code_decline(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
 
     with refused_attempt(errors.CodeCancelled, errors.CODE_CANCELLED):
         verify(other_staff, raw_code=verified_code.code)
 
 
 def test_used_code_is_refused(verified_code, super_admin, other_staff):
-    services.complete_switch(works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT)
+    services.contract_complete(
+        works_group=verified_code.works_group, by=super_admin, now=VERIFIED_AT
+    )
 
     with refused_attempt(errors.CodeAlreadyUsed, errors.CODE_ALREADY_USED):
         verify(other_staff, raw_code=verified_code.code)
@@ -202,7 +204,7 @@ def test_lapsed_code_is_refused(verified_code, other_staff):
 
 
 def test_code_bound_to_another_partner_is_refused(group, super_admin, other_partner, staff):
-    bound = services.issue_code(
+    bound = services.code_issue(
         works_group=group, by=super_admin, intended_partner=other_partner, now=ISSUED_AT
     )
 
@@ -211,7 +213,7 @@ def test_code_bound_to_another_partner_is_refused(group, super_admin, other_part
 
 
 def test_code_bound_to_the_partner_is_verified_by_it(group, super_admin, partner, staff):
-    bound = services.issue_code(
+    bound = services.code_issue(
         works_group=group, by=super_admin, intended_partner=partner, now=ISSUED_AT
     )
 
@@ -235,8 +237,8 @@ def test_inactive_partner_cannot_verify(code):
 def test_customer_users_cannot_verify(request, code, partner, role):
     customer = request.getfixturevalue(role)
 
-    with nothing_written(), refused(errors.NotAllowed, errors.NOT_ALLOWED):
-        services.verify_code(
+    with nothing_written(), refused(errors.NotAllowed, errors.NOT_PARTNER_STAFF):
+        services.code_verify(
             partner=partner,
             staff=customer,
             domain="mizl",

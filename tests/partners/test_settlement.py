@@ -6,9 +6,15 @@ import pytest
 from django.template.loader import render_to_string
 
 from accounts.models import Plan
-from partners.services import settlement_for
+from partners.selectors import settlement_get
+from partners.services import contract_complete
 from partners.settlement import settlement_until_yesterday
-from tests.factories import WorksGroupFactory
+from tests.factories import (
+    PartnerCodeFactory,
+    PartnerFactory,
+    UserFactory,
+    WorksGroupFactory,
+)
 
 
 def settle(*, plan=Plan.STANDARD, seats=25, today, billing_anchor=date(2023, 1, 1)):
@@ -109,7 +115,7 @@ def test_unit_prices_and_tax_rate_come_from_settings(settings):
 def test_yesterday_is_taken_in_the_group_time_zone():
     group = WorksGroupFactory(seats=25, billing_anchor=date(2023, 1, 1))
     # 16:00 UTC on 31 March is already 1 April in Tokyo: a new month, nothing owed.
-    settlement = settlement_for(group, datetime(2023, 3, 31, 16, 0, tzinfo=UTC))
+    settlement = settlement_get(works_group=group, now=datetime(2023, 3, 31, 16, 0, tzinfo=UTC))
 
     assert settlement.period_start == date(2023, 4, 1)
     assert settlement.total == 0
@@ -123,7 +129,7 @@ def test_yesterday_in_los_angeles_lags_behind_utc():
         company_info__time_zone="America/Los_Angeles",
     )
     # 03:00 UTC on 15 March is still the 14th in Los Angeles: 13 days used.
-    settlement = settlement_for(group, datetime(2023, 3, 15, 3, 0, tzinfo=UTC))
+    settlement = settlement_get(works_group=group, now=datetime(2023, 3, 15, 3, 0, tzinfo=UTC))
 
     assert settlement.period_end == date(2023, 3, 13)
     assert settlement.subtotal == 5661
@@ -154,3 +160,33 @@ def test_statement_for_the_free_plan_says_zero_yen():
     )
 
     assert "フリープランのため、精算する料金はありません（0円）。" in html
+
+
+@pytest.mark.django_db
+def test_step_3_and_step_4_show_the_same_month_length_on_the_first():
+    """A switch completed on the 1st: the statement stored with the contract (step 4) says
+    the same month length as the one shown before 承認 (step 3)."""
+    group = WorksGroupFactory(seats=25, billing_anchor=date(2023, 1, 1))
+    admin = UserFactory(works_group=group)
+    staff = UserFactory(staff=True, partner=PartnerFactory())
+    code = PartnerCodeFactory(
+        works_group=group,
+        issued_by=admin,
+        issued_at=datetime(2023, 3, 31, 1, 0, tzinfo=UTC),
+        verified=True,
+        verified_partner=staff.partner,
+        verified_by=staff,
+        verified_at=datetime(2023, 3, 31, 2, 0, tzinfo=UTC),
+    )
+    first_of_april = datetime(2023, 3, 31, 16, 30, tzinfo=UTC)  # 01:30 on 1 April in Tokyo
+
+    shown = settlement_get(works_group=group, now=first_of_april)
+    contract = contract_complete(works_group=group, by=admin, now=first_of_april)
+    stored = contract.settlement
+
+    assert stored.days_in_month == shown.days_in_month == 30
+    step_3 = render_to_string("partners/_settlement.html", {"settlement": shown})
+    step_4 = render_to_string("partners/_settlement.html", {"settlement": stored})
+    assert "当月30日" in step_3
+    assert "当月30日" in step_4
+    assert code.pk == contract.code_id

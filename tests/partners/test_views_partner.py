@@ -68,7 +68,7 @@ def test_expired_code_gets_its_own_message(as_staff, group, super_admin):
 
 
 def test_cancelled_code_gets_its_own_message(as_staff, open_code, super_admin):
-    services.cancel_code(works_group=open_code.works_group, by=super_admin)
+    services.code_cancel(works_group=open_code.works_group, by=super_admin)
 
     response = as_staff.post(IMPORT, {"domain": "mizl", "code": open_code.code})
 
@@ -88,7 +88,7 @@ def test_already_used_code_gets_its_own_message(login, pending_code, other_staff
 def test_code_meant_for_another_partner_gets_its_own_message(
     as_staff, group, super_admin, other_partner
 ):
-    bound = services.issue_code(works_group=group, by=super_admin, intended_partner=other_partner)
+    bound = services.code_issue(works_group=group, by=super_admin, intended_partner=other_partner)
 
     response = as_staff.post(IMPORT, {"domain": "mizl", "code": bound.code, "confirm": "1"})
 
@@ -231,7 +231,7 @@ def test_customers_list_shows_this_partners_customers_with_their_status(
 
     response = as_staff.get(CUSTOMERS)
 
-    statuses = {code.works_group.domain: status for code, status in response.context["rows"]}
+    statuses = {code.works_group.domain: status for code, status, _label in response.context["rows"]}
     assert statuses == {
         "pending": "VERIFIED",
         "done": "USED",
@@ -250,8 +250,8 @@ def test_customers_list_is_searchable(as_staff, partner, staff):
     by_name = as_staff.get(CUSTOMERS, {"q": "水谷"})
     by_domain = as_staff.get(CUSTOMERS, {"q": "kaisha"})
 
-    assert [code.works_group.domain for code, _ in by_name.context["rows"]] == ["mizl"]
-    assert [code.works_group.domain for code, _ in by_domain.context["rows"]] == ["kaisha"]
+    assert [code.works_group.domain for code, _status, _label in by_name.context["rows"]] == ["mizl"]
+    assert [code.works_group.domain for code, _status, _label in by_domain.context["rows"]] == ["kaisha"]
 
 
 def test_customers_list_shows_25_per_page(as_staff, partner, staff):
@@ -266,7 +266,7 @@ def test_customers_list_shows_25_per_page(as_staff, partner, staff):
 
     assert len(first.context["rows"]) == 25
     assert first.context["rows"][0][0].works_group.domain == "c25"  # newest first
-    assert [code.works_group.domain for code, _ in second.context["rows"]] == ["c00"]
+    assert [code.works_group.domain for code, _status, _label in second.context["rows"]] == ["c00"]
     assertContains(first, "?page=2")
 
 

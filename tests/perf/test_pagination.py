@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import AuditEvent
-from accounts.pagination import CountlessPaginator
+from core.pagination import CountlessPaginator
 from tests.factories import AuditEventFactory
 
 

@@ -37,9 +37,9 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page(
         "wizard step 1, partner picked", "/console/partner/contract/", partner=staff.partner.pk
     )
-    code = services.issue_code(works_group=group, by=super_admin)
+    code = services.code_issue(works_group=group, by=super_admin)
     yield page("wizard step 2", "/console/partner/contract/")
-    services.verify_code(
+    services.code_verify(
         partner=staff.partner,
         staff=staff,
         domain=group.domain,
@@ -63,12 +63,12 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page("token created", "/partner/tokens/", "post", name="基幹システム")
 
     client.force_login(super_admin)
-    services.complete_switch(works_group=group, by=super_admin)
+    services.contract_complete(works_group=group, by=super_admin)
     yield page("wizard step 4", "/console/partner/contract/")
 
     client.force_login(operator)
     yield page("ops index", "/ops/")
-    for model in ("partners/partnercode", "partners/outboundemail", "accounts/auditevent"):
+    for model in ("partners/partnercode", "outbox/outboundemail", "accounts/auditevent"):
         yield page(f"ops {model} list", f"/ops/{model}/")
     yield page("ops works group", f"/ops/accounts/worksgroup/{group.pk}/change/")
     client.logout()

@@ -131,7 +131,7 @@ MATRIX = [
     ("GET",  "/ops/accounts/user/{user}/change/",      None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/auditevent/{event}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/partners/partnercode/{code}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
-    ("GET",  "/ops/partners/outboundemail/{email}/change/",
+    ("GET",  "/ops/outbox/outboundemail/{email}/change/",
                                                        None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/healthz",                               None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/readyz",                                None, (200, 200, 200, 200, 200, 200, 200)),

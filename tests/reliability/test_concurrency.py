@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuditEvent, Channel
+from outbox.models import OutboundEmail
 from partners import errors, services
-from partners.models import OutboundEmail, PartnerCode, PartnerContract
+from partners.models import PartnerCode, PartnerContract
 from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory, WorksGroupFactory
 
 from .support import errors_of, postgresql_only, row_counts, run_concurrently, values_of
@@ -49,13 +50,13 @@ def _signed_in_clients(user, count: int) -> list[Client]:
 
 def test_thirty_two_partners_verifying_one_code_at_once_exactly_one_wins(mailoutbox):
     group, admin = _customer()
-    code = services.issue_code(works_group=group, by=admin)
+    code = services.code_issue(works_group=group, by=admin)
     staff = [UserFactory(staff=True, partner=PartnerFactory()) for _ in range(VERIFIERS)]
 
     outcomes = run_concurrently(
         [
             partial(
-                services.verify_code,
+                services.code_verify,
                 partner=member.partner,
                 staff=member,
                 domain=group.domain,
@@ -87,7 +88,7 @@ def test_thirty_two_partners_verifying_one_code_at_once_exactly_one_wins(mailout
 
 def test_partners_submitting_the_import_page_at_once_get_one_success_and_no_5xx(mailoutbox):
     group, admin = _customer()
-    code = services.issue_code(works_group=group, by=admin)
+    code = services.code_issue(works_group=group, by=admin)
     browsers = []
     for index in range(8):
         browser = Client(REMOTE_ADDR=f"203.0.113.{index}")
@@ -115,7 +116,7 @@ def test_concurrent_code_issues_leave_one_open_code():
     group, admin = _customer()
 
     outcomes = run_concurrently(
-        [partial(services.issue_code, works_group=group, by=admin)] * DOUBLE_SUBMITS
+        [partial(services.code_issue, works_group=group, by=admin)] * DOUBLE_SUBMITS
     )
 
     assert len(values_of(outcomes)) == 1
@@ -160,7 +161,7 @@ def test_concurrent_switch_completions_make_one_contract():
     group, admin, code = _verified_customer()
 
     outcomes = run_concurrently(
-        [partial(services.complete_switch, works_group=group, by=admin)] * DOUBLE_SUBMITS
+        [partial(services.contract_complete, works_group=group, by=admin)] * DOUBLE_SUBMITS
     )
 
     assert len(values_of(outcomes)) == 1
@@ -196,7 +197,7 @@ def test_double_submitted_ok_button_completes_the_switch_once(mailoutbox):
 
 
 @pytest.mark.parametrize(
-    "withdraw", [services.reissue_code, services.cancel_code], ids=["reissue", "cancel"]
+    "withdraw", [services.code_reissue, services.code_cancel], ids=["reissue", "cancel"]
 )
 def test_a_code_withdrawn_while_a_partner_verifies_it_is_never_the_verified_one(withdraw):
     """Either the partner wins (the code stays verified and cannot be withdrawn) or the
@@ -204,14 +205,14 @@ def test_a_code_withdrawn_while_a_partner_verifies_it_is_never_the_verified_one(
     Which one wins is the scheduler's choice, so the race is run several times."""
     for round_number in range(ROUNDS):
         group, admin = _customer()
-        code = services.issue_code(works_group=group, by=admin)
+        code = services.code_issue(works_group=group, by=admin)
         staff = UserFactory(staff=True, partner=PartnerFactory())
 
         withdrawn, verified = run_concurrently(
             [
                 partial(withdraw, works_group=group, by=admin),
                 partial(
-                    services.verify_code,
+                    services.code_verify,
                     partner=staff.partner,
                     staff=staff,
                     domain=group.domain,
@@ -253,8 +254,8 @@ def test_the_lapse_job_racing_a_customer_records_one_lapse_and_never_crashes():
 
         job, customer = run_concurrently(
             [
-                partial(services.codes_record_expiry_and_lapse, now=later),
-                partial(services.decline_code, works_group=group, by=admin, now=later),
+                partial(services.code_close_due, now=later),
+                partial(services.code_decline, works_group=group, by=admin, now=later),
             ]
         )
 

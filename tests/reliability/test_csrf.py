@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import CompanyInfo, User
+from outbox.models import OutboundEmail
 from partners import services
-from partners.models import ApiToken, OutboundEmail, PartnerCode
+from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
 from tests.factories import (
     PASSWORD,
@@ -50,9 +51,9 @@ def _world(step: int) -> World:
     staff = UserFactory(staff=True, partner=PartnerFactory())
     code = None
     if step >= 2:
-        code = services.issue_code(works_group=group, by=super_admin)
+        code = services.code_issue(works_group=group, by=super_admin)
     if step >= 3:
-        code = services.verify_code(
+        code = services.code_verify(
             partner=staff.partner,
             staff=staff,
             domain=group.domain,
@@ -112,7 +113,7 @@ FORMS = [
     (
         "operator",
         1,
-        "/ops/partners/outboundemail/",
+        "/ops/outbox/outboundemail/",
         lambda w: {"action": "retry", "_selected_action": [w.email.pk]},
     ),
 ]

@@ -24,9 +24,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent
+from outbox.models import OutboundEmail
+from outbox.tasks import email_send
 from partners import services
-from partners.models import OutboundEmail, PartnerCode, PartnerContract
-from partners.tasks import send_outbound_email
+from partners.models import PartnerCode, PartnerContract
 from tests.factories import PartnerCodeFactory, UserFactory, WorksGroupFactory
 from worksadmin.settings import _mailer_from_url as production_mailer
 
@@ -146,11 +147,11 @@ def _verified_code():
 def test_a_state_change_commits_its_email_and_send_task_in_the_same_transaction(mail_server):
     group = WorksGroupFactory()
     admin = UserFactory(works_group=group)
-    code = services.issue_code(works_group=group, by=admin)
+    code = services.code_issue(works_group=group, by=admin)
     staff = UserFactory(staff=True)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.verify_code(
+        services.code_verify(
             partner=staff.partner,
             staff=staff,
             domain=group.domain,
@@ -220,7 +221,7 @@ def test_switch_completes_while_the_mail_server_is_down_and_the_mail_arrives_lat
 
 def test_each_failed_attempt_waits_twice_as_long_as_the_one_before(mail_server):
     group, admin, _code = _verified_code()
-    services.complete_switch(works_group=group, by=admin)
+    services.contract_complete(works_group=group, by=admin)
 
     delays = []
     for _attempt in range(3):
@@ -238,17 +239,17 @@ def test_each_failed_attempt_waits_twice_as_long_as_the_one_before(mail_server):
 def test_a_sent_message_is_never_sent_again(mail_server, client):
     mail_server.start()
     group, admin, _code = _verified_code()
-    services.complete_switch(works_group=group, by=admin)
+    services.contract_complete(works_group=group, by=admin)
     drain_queue()
     outbound = OutboundEmail.objects.get()
     assert outbound.status == OutboundEmail.Status.SENT
 
     drain_queue()  # the worker runs again
-    send_outbound_email.enqueue(outbound.pk)  # the task is queued again by hand
-    send_outbound_email.enqueue(outbound.pk, 2)
+    email_send.enqueue(outbound.pk)  # the task is queued again by hand
+    email_send.enqueue(outbound.pk, 2)
     client.force_login(UserFactory(operator=True))
     response = client.post(  # an operator asks to re-send it
-        "/ops/partners/outboundemail/", {"action": "retry", "_selected_action": [outbound.pk]}
+        "/ops/outbox/outboundemail/", {"action": "retry", "_selected_action": [outbound.pk]}
     )
     assert response.status_code == 302
     drain_queue()
@@ -261,9 +262,9 @@ def test_a_sent_message_is_never_sent_again(mail_server, client):
 def test_a_message_queued_twice_before_it_was_sent_is_sent_once(mail_server):
     mail_server.start()
     group, admin, _code = _verified_code()
-    services.complete_switch(works_group=group, by=admin)
+    services.contract_complete(works_group=group, by=admin)
     outbound = OutboundEmail.objects.get()
-    send_outbound_email.enqueue(outbound.pk)  # a duplicate task for the same row
+    email_send.enqueue(outbound.pk)  # a duplicate task for the same row
 
     drain_queue()
 
@@ -277,10 +278,10 @@ def test_workers_sharing_the_queue_send_each_message_once(mail_server):
     mail_server.start()
     for _ in range(5):
         group, admin, _code = _verified_code()
-        services.complete_switch(works_group=group, by=admin)
+        services.contract_complete(works_group=group, by=admin)
     for outbound in OutboundEmail.objects.all():
-        send_outbound_email.enqueue(outbound.pk)
-        send_outbound_email.enqueue(outbound.pk)
+        email_send.enqueue(outbound.pk)
+        email_send.enqueue(outbound.pk)
 
     def work(worker_id: str) -> None:
         try:
@@ -350,7 +351,7 @@ def test_a_mail_server_that_never_answers_costs_one_timeout_and_a_retry(
 ):
     settings.MAILERS = {"default": production_mailer(f"smtp://127.0.0.1:{silent_server}?timeout=1")}
     group, admin, _code = _verified_code()
-    services.complete_switch(works_group=group, by=admin)
+    services.contract_complete(works_group=group, by=admin)
 
     with _deadline(15):
         drain_queue()
@@ -371,7 +372,7 @@ def test_a_message_that_keeps_failing_ends_failed_and_an_operator_can_send_it_ag
     mail_server.inbox.refuse = True
     mail_server.start()
     group, admin, _code = _verified_code()
-    services.complete_switch(works_group=group, by=admin)
+    services.contract_complete(works_group=group, by=admin)
 
     for _attempt in range(settings.MAIL_MAX_ATTEMPTS):
         drain_queue()
@@ -384,10 +385,10 @@ def test_a_message_that_keeps_failing_ends_failed_and_an_operator_can_send_it_ag
     assert mail_server.messages == []
 
     client.force_login(UserFactory(operator=True))
-    failed_list = client.get("/ops/partners/outboundemail/", {"status__exact": "FAILED"})
+    failed_list = client.get("/ops/outbox/outboundemail/", {"status__exact": "FAILED"})
     assert SWITCH_COMPLETED_SUBJECT in failed_list.text
     response = client.post(
-        "/ops/partners/outboundemail/",
+        "/ops/outbox/outboundemail/",
         {"action": "retry", "_selected_action": [outbound.pk]},
         follow=True,
     )

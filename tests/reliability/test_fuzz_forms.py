@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from accounts.forms import CompanyInfoForm
 from accounts.models import AuditEvent, CompanyInfo, Partner
+from outbox.models import OutboundEmail
 from partners import services
 from partners.codes import ALPHABET, MalformedCode, normalize_code
-from partners.models import OutboundEmail, PartnerCode, PartnerContract
+from partners.models import PartnerCode, PartnerContract
 from partners.tokens import api_token_create
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 
@@ -91,17 +92,17 @@ def relaxed_rate_limit(settings):
 def open_code(db) -> PartnerCode:
     """Group `mizl` with an open code, as partner staff would be given it."""
     group = WorksGroupFactory(domain="mizl")
-    return services.issue_code(works_group=group, by=UserFactory(works_group=group))
+    return services.code_issue(works_group=group, by=UserFactory(works_group=group))
 
 
 @pytest.fixture
 def verified_code(db) -> PartnerCode:
     """A code a partner verified, of a group whose 会社情報 lacks its phone: the gate shows."""
     group = WorksGroupFactory(company_info__phone="")
-    code = services.issue_code(works_group=group, by=UserFactory(works_group=group))
+    code = services.code_issue(works_group=group, by=UserFactory(works_group=group))
     staff = UserFactory(staff=True)
     UserFactory(operator=True, email="taken@example.com")  # an address the gate must refuse
-    return services.verify_code(
+    return services.code_verify(
         partner=staff.partner,
         staff=staff,
         domain=group.domain,

@@ -1,3 +1,5 @@
+"""/dev/mailbox/: the e-mails the app has queued, for development (DEBUG only)."""
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -5,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from ..models import OutboundEmail
+from .models import OutboundEmail
 
 
 def _debug_only():

@@ -274,14 +274,7 @@ class Command(BaseCommand):
                 "completed_by": admin_ids[group],
                 "company_name": f"株式会社スケール{n}",
                 "group_name": f"グループ{n}",
-                "settlement_plan": settlement.plan,
-                "settlement_seats": settlement.seats,
-                "settlement_unit_price": settlement.unit_price,
-                "settlement_period_start": settlement.period_start,
-                "settlement_period_end": settlement.period_end,
-                "settlement_subtotal": settlement.subtotal,
-                "settlement_tax": settlement.tax,
-                "settlement_total": settlement.total,
+                **PartnerContract.settlement_columns(settlement),
             }
 
         self.step("contracts", lambda: copy_rows(PartnerContract, map(contract_row, numbers)))

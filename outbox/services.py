@@ -5,17 +5,18 @@ exactly when the state change does; a task sends it after the commit (see tasks.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
+from core.tasks import enqueue_after_commit
 
 from .models import OutboundEmail
+from .tasks import email_send
 
 
-def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+def email_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Subject, text body and HTML body of `templates/emails/<template>_*`, in `language`."""
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
@@ -36,7 +37,7 @@ def email_queue(
     partner: Partner | None = None,
 ) -> OutboundEmail:
     """Write the e-mail to the outbox, audit it, and have it sent once the transaction commits."""
-    subject, body_text, body_html = render_email(
+    subject, body_text, body_html = email_render(
         template=template, context=context, language=language
     )
     email = OutboundEmail.objects.create(
@@ -56,29 +57,18 @@ def email_queue(
         partner=partner,
         details={"template": template, "email_id": email.pk, "recipients": len(to)},
     )
-    email_enqueue_send(email.pk)
+    enqueue_after_commit(email_send, email.pk)
     return email
 
 
-def email_enqueue_send(email_id: int) -> None:
-    """Queue the send task so that it can never run before the outbox row is committed.
-
-    A database-backed queue shares our transaction (a transactional outbox: the task row
-    commits or rolls back with the change); any other backend is enqueued after commit.
-    """
-    from .tasks import send_outbound_email
-
-    if _backend_shares_our_database():
-        send_outbound_email.enqueue(email_id)
-    else:
-        transaction.on_commit(lambda: send_outbound_email.enqueue(email_id))
-
-
-def _backend_shares_our_database() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-
-    from .tasks import send_outbound_email
-
-    # The task's own backend, not `django.tasks.default_task_backend`: that is a proxy,
-    # and isinstance() on a proxy is always False.
-    return isinstance(send_outbound_email.get_backend(), DatabaseBackend)
+def email_retry(*, email_ids: list[int]) -> int:
+    """Send the given unsent e-mails again from their first attempt; returns how many."""
+    ids = list(
+        OutboundEmail.objects.filter(pk__in=email_ids)
+        .exclude(status=OutboundEmail.Status.SENT)
+        .values_list("pk", flat=True)
+    )
+    OutboundEmail.objects.filter(pk__in=ids).update(status=OutboundEmail.Status.QUEUED, attempts=0)
+    for email_id in ids:
+        enqueue_after_commit(email_send, email_id)
+    return len(ids)

@@ -1,4 +1,4 @@
-"""Background work: sending outbox e-mails, and recording expiry and lapse."""
+"""Sending outbox e-mails in the tasks worker."""
 
 import logging
 from datetime import timedelta
@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 @task
-def send_outbound_email(email_id: int, attempt: int = 1) -> str:
+def email_send(email_id: int, attempt: int = 1) -> str:
     """Send one outbox e-mail at most once; on failure try again later, then give up visibly.
 
     django.tasks does not retry, so a failed attempt re-enqueues itself with a growing delay
@@ -44,9 +44,9 @@ def send_outbound_email(email_id: int, attempt: int = 1) -> str:
             logger.warning("e-mail %s attempt %s failed: %s", email_id, attempt, email.last_error)
             if retry:
                 delay = settings.MAIL_RETRY_BASE_SECONDS * 2 ** (attempt - 1)
-                send_outbound_email.using(
-                    run_after=timezone.now() + timedelta(seconds=delay)
-                ).enqueue(email_id, attempt + 1)
+                email_send.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+                    email_id, attempt + 1
+                )
             return email.status
         email.status = OutboundEmail.Status.SENT
         email.sent_at = timezone.now()
@@ -56,12 +56,4 @@ def send_outbound_email(email_id: int, attempt: int = 1) -> str:
 
 
 def _can_defer() -> bool:
-    return send_outbound_email.get_backend().supports_defer
-
-
-@task
-def record_expiry_and_lapse() -> int:
-    """The periodic form of `manage.py expire_codes`."""
-    from .services import codes_record_expiry_and_lapse
-
-    return codes_record_expiry_and_lapse()
+    return email_send.get_backend().supports_defer

@@ -1,0 +1,31 @@
+"""Tenants and the people in them: works groups, their company info, partners, users, audit."""
+
+from .audit import AuditEvent
+from .tenants import (
+    DOMAIN_VALIDATOR,
+    PHONE_VALIDATOR,
+    Channel,
+    CompanyInfo,
+    Language,
+    Partner,
+    Plan,
+    WorksGroup,
+    validate_time_zone,
+)
+from .users import Role, User, UserManager
+
+__all__ = [
+    "DOMAIN_VALIDATOR",
+    "PHONE_VALIDATOR",
+    "AuditEvent",
+    "Channel",
+    "CompanyInfo",
+    "Language",
+    "Partner",
+    "Plan",
+    "Role",
+    "User",
+    "UserManager",
+    "WorksGroup",
+    "validate_time_zone",
+]

@@ -1,0 +1,99 @@
+"""The people: customers' admins, partner staff and operators, who log in by e-mail."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .tenants import Partner, Role, WorksGroup
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(role=User.Role.OPERATOR, is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Logs in by e-mail. Belongs to one works group, or one partner, or is an operator."""
+
+    Role = Role
+
+    email = models.EmailField(_("メールアドレス"), unique=True)
+    name = models.CharField(_("氏名"), max_length=100, blank=True)
+    role = models.CharField(_("権限"), max_length=16, choices=Role)
+    works_group = models.ForeignKey(
+        WorksGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="staff"
+    )
+    is_active = models.BooleanField(_("有効"), default=True)
+    is_staff = models.BooleanField(_("運用画面へのアクセス"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("ユーザー")
+        verbose_name_plural = _("ユーザー")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[Role.SUPER_ADMIN, Role.ADMIN],
+                        works_group__isnull=False,
+                        partner__isnull=True,
+                    )
+                    | Q(role=Role.PARTNER_STAFF, partner__isnull=False, works_group__isnull=True)
+                    | Q(role=Role.OPERATOR, partner__isnull=True, works_group__isnull=True)
+                ),
+                name="user_belongs_to_one_tenant",
+            ),
+            models.UniqueConstraint(
+                fields=["works_group"],
+                condition=Q(role=Role.SUPER_ADMIN),
+                name="one_super_admin_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        in_group = self.role in (self.Role.SUPER_ADMIN, self.Role.ADMIN)
+        if in_group and (not self.works_group_id or self.partner_id):
+            raise ValidationError(_("管理者はワークスグループにだけ所属できます。"))
+        if self.role == self.Role.PARTNER_STAFF and (not self.partner_id or self.works_group_id):
+            raise ValidationError(_("パートナー担当者はパートナーにだけ所属できます。"))
+        if self.role == self.Role.OPERATOR and (self.partner_id or self.works_group_id):
+            raise ValidationError(_("運用担当者はテナントに所属できません。"))
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role in (self.Role.SUPER_ADMIN, self.Role.ADMIN)
+
+    @property
+    def is_super_admin(self) -> bool:
+        return self.role == self.Role.SUPER_ADMIN
+
+    @property
+    def is_partner_staff(self) -> bool:
+        return self.role == self.Role.PARTNER_STAFF

@@ -1,0 +1,82 @@
+"""The opening every customer-side transition shares."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import User, WorksGroup
+from accounts.services import require_super_admin
+
+from .. import errors
+from ..models import PartnerCode, PartnerContract
+from .expiry import code_record_if_due
+
+
+@dataclass(frozen=True)
+class CustomerAct:
+    """One customer-side transition in progress: the locked group, who acts, and when."""
+
+    group: WorksGroup
+    by: User
+    now: datetime
+
+    def open_code(self) -> PartnerCode | None:
+        """The group's open code, locked, after recording an expiry or lapse already due."""
+        code = (
+            PartnerCode.objects.select_for_update()
+            .filter(works_group=self.group, status__in=PartnerCode.OPEN_STATUSES)
+            .first()
+        )
+        if code is not None and code_record_if_due(code, self.now):
+            return None
+        return code
+
+    def require_open_code(self, *, status: str, refusal) -> PartnerCode:
+        """The open code if it is in `status`; else WrongState(`refusal`)."""
+        code = self.open_code()
+        if code is None:
+            raise errors.WrongState(errors.NO_OPEN_CODE)
+        if code.status != status:
+            raise errors.WrongState(refusal)
+        return code
+
+    def verified_code(self) -> PartnerCode:
+        """The open code, if a partner has verified it and the approval window is still open."""
+        return self.require_open_code(
+            status=PartnerCode.Status.VERIFIED, refusal=errors.NOT_VERIFIED
+        )
+
+
+@contextmanager
+def customer_act(
+    *, works_group: WorksGroup, by: User, now: datetime | None = None
+) -> Iterator[CustomerAct]:
+    """Read the clock once, allow only the group's super admin, open one transaction and
+    lock the group's row in it; a group with a contract can change nothing any more."""
+    now = now or timezone.now()
+    require_super_admin(by, works_group)
+    with transaction.atomic():
+        yield CustomerAct(group=_lock_group(works_group), by=by, now=now)
+
+
+def _lock_group(works_group: WorksGroup) -> WorksGroup:
+    """Serialise every customer-side transition of one group on its row.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a verification or the expiry job inserting an audit
+    event or an e-mail that references the group takes FOR KEY SHARE on it, and must not
+    deadlock against a customer holding this lock. The contract check rides in the same query.
+    """
+    group = (
+        WorksGroup.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("company_info")
+        .annotate(contracted=Exists(PartnerContract.objects.filter(works_group=OuterRef("pk"))))
+        .get(pk=works_group.pk)
+    )
+    if group.contracted:
+        raise errors.AlreadyContracted
+    return group

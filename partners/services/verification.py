@@ -1,0 +1,182 @@
+"""What a partner's staff (or its system, through the API) does: 顧客の取り込み."""
+
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditEvent, Partner, User, WorksGroup
+from accounts.services import audit_record
+from core import ratelimit
+
+from .. import errors
+from ..codes import MalformedCode, normalize_code
+from ..models import PartnerCode
+from .notices import customer_notify_verified
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What partner staff see before confirming: enough to recognise the customer."""
+
+    code: PartnerCode
+    domain: str
+    company_name: str
+    group_name: str
+    plan: str
+    plan_label: str
+    seats: int
+    not_handled_apps: list[str]
+
+
+def code_preview(
+    *,
+    partner: Partner,
+    staff: User,
+    domain: str,
+    raw_code: str,
+    client_ip: str | None = None,
+    now: datetime | None = None,
+) -> Preview:
+    """顧客の取り込み, first half: check the pair and show who the customer is. Writes nothing
+    but a failed attempt."""
+    now = now or timezone.now()
+    with _attempt(staff=staff, domain=domain, client_ip=client_ip, now=now):
+        code = _lookup(partner=partner, domain=domain, raw_code=raw_code, now=now, lock=False)
+    group = code.works_group
+    handled = set(partner.handled_apps)
+    return Preview(
+        code=code,
+        domain=group.domain,
+        company_name=group.company_info.company_name,
+        group_name=group.company_info.group_name,
+        plan=group.plan,
+        plan_label=group.get_plan_display(),
+        seats=group.seats,
+        not_handled_apps=[app for app in group.apps if app not in handled],
+    )
+
+
+def code_verify(
+    *,
+    partner: Partner,
+    staff: User,
+    domain: str,
+    raw_code: str,
+    show_profile: bool,
+    client_ip: str | None = None,
+    now: datetime | None = None,
+) -> PartnerCode:
+    """Confirming 顧客の取り込み: the first partner to verify wins, every later attempt is refused.
+
+    「パートナーがコード番号の認証を行った時点で、有効期間に関わらず上記コード番号の再利用は
+    できなくなります。」 The customer's super admin is e-mailed to approve.
+    """
+    now = now or timezone.now()
+    with _attempt(staff=staff, domain=domain, client_ip=client_ip, now=now), transaction.atomic():
+        code = _lookup(partner=partner, domain=domain, raw_code=raw_code, now=now, lock=True)
+        code.status = PartnerCode.Status.VERIFIED
+        code.verified_at = now
+        code.verified_by = staff
+        code.verified_partner = partner
+        code.approve_by = now + timedelta(days=settings.APPROVAL_WINDOW_DAYS)
+        code.show_partner_profile = show_profile
+        code.save()
+        audit_record(
+            action=AuditEvent.Action.CODE_VERIFIED,
+            actor=staff,
+            works_group=code.works_group,
+            partner=partner,
+            details={"code": code.masked, "show_partner_profile": show_profile},
+            now=now,
+        )
+        customer_notify_verified(code, staff=staff)
+        return code
+
+
+@contextmanager
+def _attempt(*, staff: User, domain: str, client_ip: str | None, now: datetime) -> Iterator[None]:
+    """A verification attempt under the rate limit: a failure inside is counted and audited
+    (after the attempt's own transaction has rolled back) and raised on."""
+    if not staff.is_partner_staff:
+        raise errors.NotAllowed(errors.NOT_PARTNER_STAFF)
+    keys = _limit_keys(staff=staff, client_ip=client_ip)
+    wait = ratelimit.seconds_until_allowed(keys, limit=settings.VERIFY_RATE_LIMIT)
+    if wait:
+        raise errors.RateLimited(wait)
+    try:
+        yield
+    except errors.VerificationFailed as exc:
+        ratelimit.record_failure(keys, window=settings.VERIFY_RATE_WINDOW_SECONDS)
+        _audit_failed_attempt(staff=staff, domain=domain, error=exc, now=now)
+        raise
+
+
+def _limit_keys(*, staff: User, client_ip: str | None) -> list[str]:
+    keys = [f"verify-fail:user:{staff.pk}"]
+    if client_ip:
+        keys.append(f"verify-fail:ip:{client_ip}")
+    return keys
+
+
+def _audit_failed_attempt(
+    *, staff: User, domain: str, error: errors.FlowError, now: datetime
+) -> None:
+    # Only a right pair (expired, cancelled, used) may name the group: a wrong pair
+    # must not reveal whether the group exists, not even in its own audit log.
+    group = None
+    if not isinstance(error, (errors.WrongPair, errors.MalformedCodeInput)):
+        group = WorksGroup.objects.filter(domain=domain.strip().lower()).first()
+    audit_record(
+        action=AuditEvent.Action.VERIFICATION_FAILED,
+        actor=staff,
+        partner=staff.partner,
+        works_group=group,
+        details={"domain": domain[:64], "reason": error.code},
+        now=now,
+    )
+
+
+def _lookup(
+    *, partner: Partner, domain: str, raw_code: str, now: datetime, lock: bool
+) -> PartnerCode:
+    if not partner.is_active:
+        raise errors.PartnerInactive
+    try:
+        code_value = normalize_code(raw_code)
+    except MalformedCode as exc:
+        raise errors.MalformedCodeInput from exc
+    code = _find_code(domain=domain, code=code_value, lock=lock)
+    if code is None:
+        raise errors.WrongPair
+    _check_verifiable(code, partner, now)
+    return code
+
+
+def _find_code(*, domain: str, code: str, lock: bool) -> PartnerCode | None:
+    """The group's code equal to `code`, compared in constant time; None for a wrong pair."""
+    codes = PartnerCode.objects.filter(works_group__domain=domain.strip().lower())
+    if lock:
+        codes = codes.select_for_update(of=("self",))
+    match = None
+    for candidate in codes.select_related("works_group__company_info"):
+        if hmac.compare_digest(candidate.code, code):
+            match = candidate
+    return match
+
+
+def _check_verifiable(code: PartnerCode, partner: Partner, now: datetime) -> None:
+    status = code.status_at(now)
+    if status == PartnerCode.Status.EXPIRED:
+        raise errors.CodeExpired
+    if status == PartnerCode.Status.CANCELLED:
+        raise errors.CodeCancelled
+    if status != PartnerCode.Status.ISSUED:
+        raise errors.CodeAlreadyUsed
+    if code.intended_partner_id and code.intended_partner_id != partner.pk:
+        raise errors.OtherPartnersCode
