@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt bench migrate worker messages clean help
+.PHONY: run test lint fmt lock bench migrate worker messages clean help
 
 help:
 	@echo "make run    - install, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   - install, run ruff and the whole test suite"
 	@echo "make lint   - ruff only"
+	@echo "make lock   - re-lock requirements/*.txt from the .in files (uv pip compile)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -30,10 +31,12 @@ run: $(STAMP) .env
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -44,6 +47,13 @@ bench: $(STAMP) requirements/bench.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
 		-r requirements/bench.txt
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The lock files' header names the tool; existing pins are kept unless an .in file changed.
+LOCK := cd requirements && ../$(BIN)/uv pip compile --quiet --python-version 3.12 --generate-hashes
+lock: $(STAMP)
+	$(LOCK) base.in -o base.txt
+	$(LOCK) dev.in -o dev.txt
+	$(LOCK) bench.in -o bench.txt
 
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker

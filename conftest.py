@@ -1,6 +1,9 @@
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 
+from accounts.models import Plan
 from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
 
 
@@ -14,7 +17,16 @@ def _clear_cache():
 
 @pytest.fixture
 def group(db):
-    return WorksGroupFactory()
+    """The seed's customer: 水谷建設 (domain mizl, Tokyo), 25 seats on STANDARD."""
+    return WorksGroupFactory(
+        domain="mizl",
+        plan=Plan.STANDARD,
+        seats=25,
+        apps=["talk", "calendar", "drive"],
+        billing_anchor=date(2023, 1, 1),
+        company_info__group_name="水谷",
+        company_info__company_name="水谷建設",
+    )
 
 
 @pytest.fixture

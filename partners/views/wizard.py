@@ -20,15 +20,19 @@ from ..forms import CompanyGateForm, IssueCodeForm, SearchForm
 PARTNERS_PAGE_SIZE = 20
 
 
-def _transition(request, verb, **kwargs):
-    """Run one service verb for the signed-in customer; a refusal becomes a message."""
+def _transition(request, verb, *, success: str = "", **kwargs):
+    """Run one service verb for the signed-in customer; say `success` when it went through,
+    turn a refusal into a message (or a 403 for an admin). Returns the verb's result or None."""
     try:
-        return verb(works_group=request.user.works_group, by=request.user, **kwargs)
+        result = verb(works_group=request.user.works_group, by=request.user, **kwargs)
     except errors.NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except errors.FlowError as exc:
         messages.error(request, exc.message)
         return None
+    if success:
+        messages.success(request, success)
+    return result
 
 
 @customer_required
@@ -73,27 +77,23 @@ def contract_issue(request):
 @customer_required
 @require_POST
 def contract_reissue(request):
-    if _transition(request, services.code_reissue):
-        messages.success(request, _("パートナーコードを再発行しました。以前のコードは使えません。"))
+    success = _("パートナーコードを再発行しました。以前のコードは使えません。")
+    _transition(request, services.code_reissue, success=success)
     return redirect("partners:contract")
 
 
 @customer_required
 @require_POST
 def contract_cancel(request):
-    if _transition(request, services.code_cancel):
-        messages.success(request, _("パートナーコードを取り消しました。"))
+    _transition(request, services.code_cancel, success=_("パートナーコードを取り消しました。"))
     return redirect("partners:contract")
 
 
 @customer_required
 @require_POST
 def contract_decline(request):
-    if _transition(request, services.code_decline):
-        messages.success(
-            request,
-            _("パートナーによるコード認証を拒否しました。パートナーにはメールで通知されます。"),
-        )
+    success = _("パートナーによるコード認証を拒否しました。パートナーにはメールで通知されます。")
+    _transition(request, services.code_decline, success=success)
     return redirect("partners:contract")
 
 
@@ -157,8 +157,8 @@ def contract_confirm(request):
 @customer_required
 @require_POST
 def contract_complete(request):
-    if _transition(request, services.contract_complete):
-        messages.success(request, _("パートナー契約への切り替えが完了しました。"))
+    success = _("パートナー契約への切り替えが完了しました。")
+    _transition(request, services.contract_complete, success=success)
     return redirect("partners:contract")
 
 

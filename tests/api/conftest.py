@@ -1,23 +1,11 @@
 import json
 
 import pytest
-from django.utils import timezone, translation
 
 from partners.tokens import api_token_create
 from tests.factories import PartnerCodeFactory
 
 CUSTOMERS = "/api/v1/partners/potential-customers/"
-
-
-@pytest.fixture(autouse=True)
-def _default_locale():
-    """A console request leaves its group's language and time zone active; start from the
-    defaults (Japanese, Tokyo)."""
-    translation.activate("ja")
-    timezone.deactivate()
-    yield
-    translation.activate("ja")
-    timezone.deactivate()
 
 
 class ApiClient:

@@ -19,11 +19,6 @@ from django.conf import settings
 from accounts.models import Plan
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 
-# Playwright's sync API runs an event loop in the main thread from the first browser test to
-# the end of the session; the ORM calls the tests make (here and in the test modules that run
-# after these) are still plain synchronous calls, so Django's async-safety check stands down.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -72,12 +67,29 @@ def _slug(text: str) -> str:
 # -- the browser and the server ---------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@contextmanager
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in the main thread while it is open; the ORM
+    calls the browser tests make are still plain synchronous calls, so Django's async-safety
+    check stands down for exactly that long."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, closed (with its event loop) when they are done."""
     if not CHROMIUM.exists():
         pytest.skip(INSTALL_HINT)
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with _async_unsafe_allowed(), sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

@@ -11,22 +11,13 @@ from playwright.sync_api import expect
 from partners import services
 from partners.models import PartnerCode, PartnerContract
 from tests.factories import UserFactory, WorksGroupFactory
+from tests.partners.flow import verify
 
 from .steps import WIZARD, code_issue, current_step, import_customer, log_in, step_of
 
 pytestmark = pytest.mark.browser
 
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-
-
-def _verify(code: PartnerCode, staff) -> PartnerCode:
-    return services.code_verify(
-        partner=staff.partner,
-        staff=staff,
-        domain=code.works_group.domain,
-        raw_code=code.code,
-        show_profile=True,
-    )
 
 
 def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_staff):
@@ -127,7 +118,12 @@ def test_company_info_gate_refuses_a_bad_phone_then_continues(new_page, screens,
     # The seed's screen 5: 企業/団体名 known, ワークスグループ名 and 電話番号 still empty.
     group = WorksGroupFactory(domain="mizl", company_info__group_name="", company_info__phone="")
     customer = UserFactory(works_group=group, email="admin@mizl.example")
-    _verify(services.code_issue(works_group=group, by=customer), abc_staff)
+    verify(
+        abc_staff,
+        code=services.code_issue(works_group=group, by=customer),
+        show_profile=True,
+        now=None,
+    )
 
     admin = new_page("customer")
     log_in(admin, customer.email)
@@ -174,7 +170,12 @@ def test_company_info_gate_refuses_a_bad_phone_then_continues(new_page, screens,
 
 
 def test_confirm_modal_cancel_and_ok_with_the_keyboard(new_page, screens, customer, abc_staff):
-    _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
+    verify(
+        abc_staff,
+        code=services.code_issue(works_group=customer.works_group, by=customer),
+        show_profile=True,
+        now=None,
+    )
     admin = new_page("customer")
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -221,7 +222,12 @@ def test_confirm_modal_cancel_and_ok_with_the_keyboard(new_page, screens, custom
 
 
 def test_confirm_page_works_without_javascript(new_page, screens, customer, abc_staff):
-    _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
+    verify(
+        abc_staff,
+        code=services.code_issue(works_group=customer.works_group, by=customer),
+        show_profile=True,
+        now=None,
+    )
     admin = new_page("customer-no-js", java_script_enabled=False)
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -242,7 +248,12 @@ def test_confirm_page_works_without_javascript(new_page, screens, customer, abc_
 
 
 def test_customer_declines_the_partner(new_page, screens, customer, abc_staff):
-    code = _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
+    code = verify(
+        abc_staff,
+        code=services.code_issue(works_group=customer.works_group, by=customer),
+        show_profile=True,
+        now=None,
+    )
     admin = new_page("customer")
     log_in(admin, customer.email)
     admin.goto(WIZARD)
@@ -268,7 +279,12 @@ def test_customer_declines_the_partner(new_page, screens, customer, abc_staff):
 
 
 def test_second_partner_is_refused(new_page, screens, customer, abc_staff, xyz_staff):
-    code = _verify(services.code_issue(works_group=customer.works_group, by=customer), abc_staff)
+    code = verify(
+        abc_staff,
+        code=services.code_issue(works_group=customer.works_group, by=customer),
+        show_profile=True,
+        now=None,
+    )
     other = new_page("other-partner")
     log_in(other, xyz_staff.email)
 

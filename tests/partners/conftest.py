@@ -1,39 +1,11 @@
 """The seed's cast: 水谷建設 (domain mizl, Tokyo, 25 seats on STANDARD) and ABC 株式会社."""
 
-from datetime import date
-
 import pytest
-from django.utils import timezone, translation
 
-from accounts.models import Plan
 from partners import services
-from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory, WorksGroupFactory
+from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory
 
-from .flow import ISSUED_AT, VERIFIED_AT
-
-
-@pytest.fixture(autouse=True)
-def _default_locale():
-    """Console requests switch to the group's language and time zone and leave them set;
-    every test starts from the defaults (Japanese, Tokyo)."""
-    translation.activate("ja")
-    timezone.deactivate()
-    yield
-    translation.activate("ja")
-    timezone.deactivate()
-
-
-@pytest.fixture
-def group(db):
-    return WorksGroupFactory(
-        domain="mizl",
-        plan=Plan.STANDARD,
-        seats=25,
-        apps=["talk", "calendar", "drive"],
-        billing_anchor=date(2023, 1, 1),
-        company_info__group_name="水谷",
-        company_info__company_name="水谷建設",
-    )
+from .flow import ISSUED_AT, verify
 
 
 @pytest.fixture
@@ -64,14 +36,7 @@ def code(group, super_admin):
 @pytest.fixture
 def verified_code(code, partner, staff):
     """The same code after ABC 株式会社 verified it at 22:19 Tokyo time."""
-    return services.code_verify(
-        partner=partner,
-        staff=staff,
-        domain=code.works_group.domain,
-        raw_code=code.code,
-        show_profile=True,
-        now=VERIFIED_AT,
-    )
+    return verify(staff, raw_code=code.code, show_profile=True)
 
 
 @pytest.fixture

@@ -1,16 +1,14 @@
-"""The seed's story as fixed moments, and a check that a refused action wrote nothing."""
+"""The seed's story as fixed moments, and the helpers the flow's tests share."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from accounts.models import AuditEvent, CompanyInfo, User, WorksGroup
-from outbox.models import OutboundEmail
-from partners.models import PartnerCode, PartnerContract
+from partners import services
+from tests.support import nothing_written
 
 # 2023-03-14 in Tokyo, as in the seed: the code is issued in the afternoon, a partner
 # verifies it at 22:19 (e-mail 1) and the switch completes at 22:22:41 (e-mail 2).
@@ -24,35 +22,32 @@ needs_english = pytest.mark.skipif(
 )
 
 
-def db_state() -> dict:
-    """Everything the flow writes, in a form that compares equal when nothing changed."""
-    return {
-        "codes": list(
-            PartnerCode.objects.order_by("pk").values_list(
-                "pk", "status", "verified_partner_id", "closed_at", "cancel_reason"
-            )
-        ),
-        "contracts": list(PartnerContract.objects.values_list("pk", flat=True)),
-        "groups": list(
-            WorksGroup.objects.order_by("pk").values_list("pk", "channel", "partner_id")
-        ),
-        "company_info": list(
-            CompanyInfo.objects.order_by("pk").values_list("group_name", "company_name", "phone")
-        ),
-        "user_emails": list(User.objects.order_by("pk").values_list("email", flat=True)),
-        "audit": list(AuditEvent.objects.values_list("pk", flat=True)),
-        "outbox": list(OutboundEmail.objects.values_list("pk", flat=True)),
-    }
-
-
-@contextmanager
-def nothing_written():
-    """Assert that the block leaves every row of the flow as it found it."""
-    before = db_state()
-    yield
-    assert db_state() == before
-
-
 def refused(exception: type[Exception], message):
     """Expect the refusal `exception` carrying `message` (a constant of partners.errors)."""
     return pytest.raises(exception, match=f"^{re.escape(str(message))}$")
+
+
+def verify(
+    staff,
+    *,
+    code=None,
+    raw_code: str | None = None,
+    domain: str | None = None,
+    show_profile: bool = False,
+    client_ip: str | None = None,
+    now=VERIFIED_AT,
+):
+    """`staff` verifies `code` (or `raw_code` for `domain`, by default 水谷建設's mizl), by
+    default at 22:19 on the seed's day; `now=None` reads the clock."""
+    return services.code_verify(
+        partner=staff.partner,
+        staff=staff,
+        domain=domain or (code.works_group.domain if code else "mizl"),
+        raw_code=code.code if raw_code is None else raw_code,
+        show_profile=show_profile,
+        client_ip=client_ip,
+        now=now,
+    )
+
+
+__all__ = ["nothing_written", "refused", "verify"]

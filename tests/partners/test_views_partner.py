@@ -231,7 +231,9 @@ def test_customers_list_shows_this_partners_customers_with_their_status(
 
     response = as_staff.get(CUSTOMERS)
 
-    statuses = {code.works_group.domain: status for code, status, _label in response.context["rows"]}
+    statuses = {
+        code.works_group.domain: status for code, status, _label in response.context["rows"]
+    }
     assert statuses == {
         "pending": "VERIFIED",
         "done": "USED",
@@ -250,8 +252,12 @@ def test_customers_list_is_searchable(as_staff, partner, staff):
     by_name = as_staff.get(CUSTOMERS, {"q": "水谷"})
     by_domain = as_staff.get(CUSTOMERS, {"q": "kaisha"})
 
-    assert [code.works_group.domain for code, _status, _label in by_name.context["rows"]] == ["mizl"]
-    assert [code.works_group.domain for code, _status, _label in by_domain.context["rows"]] == ["kaisha"]
+    assert [code.works_group.domain for code, _status, _label in by_name.context["rows"]] == [
+        "mizl"
+    ]
+    assert [code.works_group.domain for code, _status, _label in by_domain.context["rows"]] == [
+        "kaisha"
+    ]
 
 
 def test_customers_list_shows_25_per_page(as_staff, partner, staff):

@@ -1,20 +1,8 @@
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone, translation
 
 from .pages import every_page
-
-
-@pytest.fixture(autouse=True)
-def _default_locale():
-    """A console request leaves its group's language and time zone active in the thread;
-    messages compared here are the Japanese defaults, whatever ran before."""
-    translation.activate("ja")
-    timezone.deactivate()
-    yield
-    translation.activate("ja")
-    timezone.deactivate()
 
 
 @pytest.fixture(scope="session")

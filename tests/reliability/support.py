@@ -1,5 +1,4 @@
-"""Helpers of the reliability suite: callers that really race, each on its own
-connection, and a helper that proves a refused request wrote nothing."""
+"""Helpers of the reliability suite: callers that really race, each on its own connection."""
 
 import threading
 from collections.abc import Callable
@@ -68,14 +67,3 @@ def errors_of(outcomes: list[Outcome]) -> list[BaseException]:
 
 def values_of(outcomes: list[Outcome]) -> list[Any]:
     return [outcome.value for outcome in outcomes if outcome.error is None]
-
-
-def row_counts() -> dict[str, int]:
-    """Rows per model of the app and of the task queue: equal before and after = nothing written."""
-    from django.apps import apps
-
-    return {
-        model._meta.label: model._default_manager.count()
-        for label in ("accounts", "partners", "django_tasks_database")
-        for model in apps.get_app_config(label).get_models()
-    }

@@ -16,8 +16,9 @@ from outbox.models import OutboundEmail
 from partners import errors, services
 from partners.models import PartnerCode, PartnerContract
 from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory, WorksGroupFactory
+from tests.support import db_state
 
-from .support import errors_of, postgresql_only, row_counts, run_concurrently, values_of
+from .support import errors_of, postgresql_only, run_concurrently, values_of
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -144,7 +145,7 @@ def test_double_submitted_code_issue_button_issues_one_code():
 def test_double_submitted_approve_button_writes_nothing():
     group, admin, _code = _verified_customer()
     browsers = _signed_in_clients(admin, DOUBLE_SUBMITS)
-    before = row_counts()
+    before = db_state()
 
     outcomes = run_concurrently(
         [partial(browser.post, "/console/partner/contract/approve/") for browser in browsers]
@@ -154,7 +155,7 @@ def test_double_submitted_approve_button_writes_nothing():
     assert {response["Location"] for response in values_of(outcomes)} == {
         "/console/partner/contract/confirm/"
     }
-    assert row_counts() == before
+    assert db_state() == before
 
 
 def test_concurrent_switch_completions_make_one_contract():

@@ -1,0 +1,54 @@
+"""Settings come from the environment; `.env` only when a command asks for it."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import environ, os\n"
+    "read = []\n"
+    "environ.Env.read_env = lambda *args, **kwargs: read.append(args)\n"
+    "import {module}\n"
+    "print(len(read))\n"
+)
+
+
+def _dot_env_reads(module: str, **env) -> int:
+    result = subprocess.run(  # noqa: S603 - our own interpreter on a fixed probe
+        [sys.executable, "-c", PROBE.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": "", "SECRET_KEY": "probe", **env},
+    )
+    return int(result.stdout.strip())
+
+
+def test_the_test_settings_never_read_a_developers_dot_env():
+    assert _dot_env_reads("worksadmin.settings_test") == 0
+
+
+def test_settings_read_dot_env_when_the_flag_asks():
+    assert _dot_env_reads("worksadmin.settings", DJANGO_READ_DOT_ENV_FILE="true") == 1
+
+
+def test_manage_py_commands_ask_for_dot_env():
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "import os; print(os.environ['DJANGO_READ_DOT_ENV_FILE'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": "", "SECRET_KEY": "probe", "DEBUG": "false"},
+    )
+
+    assert result.stdout.strip() == "true"
