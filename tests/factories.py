@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup
+from accounts.models import AuditEvent, Channel, CompanyInfo, Partner, Plan, User, WorksGroup
 from outbox.models import OutboundEmail
 from partners.codes import code_expiry, generate_code
 from partners.models import PartnerCode, PartnerContract
@@ -124,6 +124,7 @@ class PartnerCodeFactory(DjangoModelFactory[PartnerCode]):
 class PartnerContractFactory(DjangoModelFactory[PartnerContract]):
     class Meta:
         model = PartnerContract
+        skip_postgeneration_save = True
 
     code = factory.SubFactory(PartnerCodeFactory, verified=True, status=PartnerCode.Status.USED)
     works_group = factory.SelfAttribute("code.works_group")
@@ -141,6 +142,14 @@ class PartnerContractFactory(DjangoModelFactory[PartnerContract]):
     settlement_subtotal = 0
     settlement_tax = 0
     settlement_total = 0
+
+    @factory.post_generation
+    def switched(obj, create, extracted, **kwargs):
+        """As the switch leaves it: the group now buys through the partner."""
+        if create:
+            group = obj.works_group
+            group.channel, group.partner = Channel.PARTNER, obj.partner
+            group.save(update_fields=["channel", "partner"])
 
 
 class AuditEventFactory(DjangoModelFactory[AuditEvent]):

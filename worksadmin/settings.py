@@ -38,10 +38,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",
     "core",
     "accounts",
     "outbox",
     "partners",
+    "api",
 ]
 
 MIDDLEWARE = [

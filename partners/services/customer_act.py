@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.models import User, WorksGroup
+from accounts.models import Channel, User, WorksGroup
 from accounts.services import require_super_admin
 
 from .. import errors
-from ..models import PartnerCode, PartnerContract
+from ..models import PartnerCode
 from .expiry import code_record_if_due
 
 
@@ -69,14 +68,18 @@ def _lock_group(works_group: WorksGroup) -> WorksGroup:
 
     FOR NO KEY UPDATE, not FOR UPDATE: a verification or the expiry job inserting an audit
     event or an e-mail that references the group takes FOR KEY SHARE on it, and must not
-    deadlock against a customer holding this lock. The contract check rides in the same query.
+    deadlock against a customer holding this lock.
+
+    "Contracted" is read from the locked row itself (the switch moves the channel in the same
+    transaction as it writes the contract): a caller that waited for the lock sees the row as
+    the switch left it. An EXISTS over the contracts in this query would not do: under READ
+    COMMITTED it answers from the snapshot taken before the wait.
     """
     group = (
         WorksGroup.objects.select_for_update(no_key=True, of=("self",))
         .select_related("company_info")
-        .annotate(contracted=Exists(PartnerContract.objects.filter(works_group=OuterRef("pk"))))
         .get(pk=works_group.pk)
     )
-    if group.contracted:
+    if group.channel == Channel.PARTNER:
         raise errors.AlreadyContracted
     return group

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partners.openapi import SERVER_URL, openapi_document
 from tests.factories import PartnerCodeFactory, WorksGroupFactory
 from tests.support import AUDIT_EVENTS, TOKEN_LAST_USE, nothing_written
 
 from .conftest import ApiClient
-from .openapi_support import JSON, check_response, operation_of
+from .openapi_support import JSON, check_response, openapi_document, operation_of
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +76,9 @@ def _path(draw) -> str:
     return draw(
         st.sampled_from(
             [
-                f"{SERVER_URL}/partners/potential-customers/{domain}",
-                f"{SERVER_URL}/partners/potential-customers/{domain}/transfer",
-                f"{SERVER_URL}/{domain}",
+                f"/api/v1/partners/potential-customers/{domain}",
+                f"/api/v1/partners/potential-customers/{domain}/transfer",
+                f"/api/v1/{domain}",
                 f"/api/{domain}/{quote(draw(texts), safe='/')}",
             ]
         )

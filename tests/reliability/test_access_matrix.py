@@ -143,6 +143,8 @@ MATRIX = [
              {"partnerCode": "{api_code}", "enablePartnerProfileDisplay": True},
                                                              (401, 401, 401, 401, 202, 409, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
+    ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
     ("GET",  "/api/v1/no-such-endpoint",               None, (404, 404, 404, 404, 404, 404, 404)),
 ]
 # fmt: on
