@@ -10,7 +10,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from core import http
 from core.errors import FORBIDDEN, FlowError, RateLimited
-from core.views import BAD_REQUEST, NO_SUCH_RESOURCE, SERVER_ERROR
 
 from .auth import InvalidToken
 
@@ -95,7 +94,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(SuspiciousOperation)
     def bad_request(request, exc):  # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django's 400
-        return http.error_response(400, http.INVALID_PARAMETER, BAD_REQUEST)
+        return http.error_response(400, http.INVALID_PARAMETER, http.BAD_REQUEST)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
@@ -103,9 +102,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return http.error_response(404, http.NOT_FOUND, NO_SUCH_RESOURCE)
+        return http.error_response(404, http.NOT_FOUND, http.NO_SUCH_RESOURCE)
 
     @api.exception_handler(Exception)
     def crashed(request, exc):
         logger.exception("Unexpected error in %s %s", request.method, request.path)
-        return http.error_response(500, http.INTERNAL_SERVER_ERROR, SERVER_ERROR)
+        return http.error_response(500, http.INTERNAL_SERVER_ERROR, http.SERVER_ERROR)

@@ -1,6 +1,7 @@
 """JSON answers in the API's shape: `{"code": "...", "description": "..."}` for every error."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 API_PREFIX = "/api/"
 
@@ -11,6 +12,10 @@ FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+BAD_REQUEST = _("リクエストが正しくありません。")
+NO_SUCH_RESOURCE = _("指定されたAPIはありません。")
+SERVER_ERROR = _("サーバーでエラーが発生しました。時間をおいてもう一度お試しください。")
 
 
 def is_api(request) -> bool:

@@ -10,13 +10,10 @@ from django.views.decorators.http import require_GET
 
 from . import http
 from .errors import FORBIDDEN
-from .http import error_response, is_api
+from .http import BAD_REQUEST, NO_SUCH_RESOURCE, SERVER_ERROR, error_response, is_api
 
-BAD_REQUEST = _("リクエストが正しくありません。")
 PAGE_FORBIDDEN = _("この画面を表示する権限がありません。")
 PAGE_NOT_FOUND = _("お探しのページは見つかりませんでした。")
-NO_SUCH_RESOURCE = _("指定されたAPIはありません。")
-SERVER_ERROR = _("サーバーでエラーが発生しました。時間をおいてもう一度お試しください。")
 PAGE_SERVER_ERROR = _("エラーが発生しました。しばらくしてからもう一度お試しください。")
 
 
