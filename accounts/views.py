@@ -76,7 +76,7 @@ def company_info(request):
     return render(
         request,
         "accounts/company_info.html",
-        {"form": form, "read_only": read_only},
+        {"form": form, "read_only": read_only, "domain": request.user.works_group.domain},
         status=status,
     )
 

@@ -136,6 +136,47 @@ def test_step_two_polls_for_the_verification(as_super_admin, open_code):
     assertContains(response, 'data-copy-target="partner-code"')
 
 
+def test_step_two_shows_the_domain_to_tell_the_partner_beside_the_code(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    content = response.content.decode()
+    domain = content.index('<strong id="group-domain" class="partner-code">mizl</strong>')
+    assert domain < content.index(f'<strong id="partner-code" class="partner-code">{open_code.code}')
+    assertContains(response, "ドメイン又はグループ名")
+    assertContains(response, 'data-copy-target="group-domain"')
+    assertContains(response, 'aria-label="ドメイン又はグループ名をコピー"')
+    assertContains(response, 'aria-label="コード番号をコピー"')
+
+
+def test_step_two_copies_domain_and_code_together_as_a_message(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    assertContains(response, 'data-copy-target="partner-message"')
+    [message] = re.findall(
+        r'<div id="partner-message" hidden>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert message.split() == [
+        "パートナーコードの認証をお願いします。",
+        "ドメイン又はグループ名：mizl",
+        f"コード番号：{open_code.code}",
+        f"有効期間：{open_code.valid_until():%Y.%m.%d}まで",
+    ]
+
+
+def test_step_two_shows_approve_disabled_until_a_partner_verifies(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    tag = button(response, "承認")
+    assert "disabled" in tag
+    assert 'aria-describedby="approve-hint"' in tag
+    assertContains(
+        response,
+        '<p id="approve-hint" class="help">'
+        "コード認証が完了すると「承認」ボタンが押せるようになります。</p>",
+        html=True,
+    )
+
+
 def test_step_three_names_the_partner_and_shows_the_settlement(as_super_admin, group, pending_code):
     response = as_super_admin.get(CONTRACT)
 
