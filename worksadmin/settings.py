@@ -122,8 +122,15 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 
 # I18N
 # ------------------------------------------------------------------------------
+# Every language LINE WORKS offers its admin console in; each named in its own script.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LANGUAGES = [
+    ("ja", "日本語"),
+    ("en", "English"),
+    ("ko", "한국어"),
+    ("zh-hant", "繁體中文"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
