@@ -141,7 +141,9 @@ def test_step_two_shows_the_domain_to_tell_the_partner_beside_the_code(as_super_
 
     content = response.content.decode()
     domain = content.index('<strong id="group-domain" class="partner-code">mizl</strong>')
-    assert domain < content.index(f'<strong id="partner-code" class="partner-code">{open_code.code}')
+    assert domain < content.index(
+        f'<strong id="partner-code" class="partner-code">{open_code.code}'
+    )
     assertContains(response, "ドメイン又はグループ名")
     assertContains(response, 'data-copy-target="group-domain"')
     assertContains(response, 'aria-label="ドメイン又はグループ名をコピー"')
@@ -628,6 +630,16 @@ def test_partner_search_finds_by_name_region_or_description(
     response = as_super_admin.get(SEARCH, {"q": query})
 
     assert [partner.name for partner in response.context["page"]] == ["北海道システム"]
+
+
+def test_partner_search_names_the_apps_each_partner_handles(as_super_admin, partner):
+    partner.handled_apps = ["talk", "calendar", "drive", "mail"]
+    partner.save()
+
+    response = as_super_admin.get(SEARCH)
+
+    assertContains(response, "取り扱いアプリ：トーク、カレンダー、Drive、メール")
+    assertNotContains(response, "talk")
 
 
 def test_partner_search_offers_to_contract_with_a_partner_at_step_one(as_super_admin, partner):
