@@ -134,6 +134,7 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["worksadmin.formats"]
 # set_language's cookie: the choice made on the log-in page, kept for a year (a signed-in
 # partner staff member's or operator's choice is kept on their user as well).
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

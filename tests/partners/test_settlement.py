@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from accounts.models import Plan
 from partners.selectors import settlement_get
@@ -308,3 +309,16 @@ def test_step_3_and_step_4_show_the_same_month_length_on_the_first():
     assert "当月30日" in step_3
     assert "当月30日" in step_4
     assert code.pk == contract.code_id
+
+
+@pytest.mark.parametrize(
+    ("language", "total"),
+    [("ja", "14,318円"), ("en", "14,318 yen"), ("ko", "14,318엔"), ("zh-hant", "14,318 日圓")],
+)
+def test_amounts_are_grouped_by_thousands_in_every_language(language, total):
+    settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2022, 8, 15))
+
+    with translation.override(language):
+        html = render_to_string("partners/_settlement.html", {"settlement": settlement})
+
+    assert total in html
