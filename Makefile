@@ -58,9 +58,12 @@ lock: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
 
-messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+# Every catalog but Japanese (the source language); the .mo files are committed.
+LANGUAGES := en ko zh_Hant zh_Hans
+messages: $(STAMP) .env
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete \
+		--ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

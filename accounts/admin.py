@@ -53,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["works_group", "partner"]
     fieldsets = [
         (None, {"fields": ["email", "password", "name"]}),
-        ("Tenant", {"fields": ["role", "works_group", "partner"]}),
+        ("Tenant", {"fields": ["role", "works_group", "partner", "language"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

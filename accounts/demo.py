@@ -1,6 +1,9 @@
 """The demo data of the spec, created idempotently by `manage.py seed_demo`."""
 
+from datetime import date, timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from .models import CompanyInfo, Partner, Plan, User, WorksGroup
 
@@ -26,6 +29,9 @@ GROUPS = [
         "plan": Plan.STANDARD,
         "seats": 25,
         "apps": ["talk", "calendar", "drive", "mail", "form", "survey"],
+        # A paying group well into its billing month, so that step 3 has a settlement to
+        # show (its billing day comes round again a month later; then it owes nothing).
+        "billing_days_ago": 10,
         "info": {
             "company_name": "株式会社カイシャ",
             "group_name": "カイシャ",
@@ -62,11 +68,17 @@ def _user(email: str, **fields) -> User:
 
 
 @transaction.atomic
-def seed_demo() -> None:
+def seed_demo(*, today: date | None = None) -> None:
+    today = today or timezone.localdate()
     for spec in GROUPS:
         group, _created = WorksGroup.objects.get_or_create(
             domain=spec["domain"],
-            defaults={"plan": spec["plan"], "seats": spec["seats"], "apps": spec["apps"]},
+            defaults={
+                "plan": spec["plan"],
+                "seats": spec["seats"],
+                "apps": spec["apps"],
+                "billing_anchor": today - timedelta(days=spec.get("billing_days_ago", 0)),
+            },
         )
         CompanyInfo.objects.get_or_create(works_group=group, defaults=spec["info"])
     mizl = WorksGroup.objects.get(domain="mizl")

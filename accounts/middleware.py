@@ -1,19 +1,20 @@
 from django.utils import timezone, translation
 
+from .languages import request_language
+
 
 class TenantLocaleMiddleware:
-    """Customers see their works group's 言語 and 利用地域; everyone else Japanese and Tokyo."""
+    """Customers see their works group's 言語 and 利用地域; partner staff and operators the
+    language they chose, in Tokyo time; see accounts.languages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = "ja"
+        language = request_language(request)
         user = request.user
         if user.is_authenticated and user.is_customer:
-            info = user.works_group.company_info
-            language = info.ui_language
-            timezone.activate(info.tz)
+            timezone.activate(user.works_group.company_info.tz)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         try:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from core.errors import NotAllowed
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
 
 NOT_SUPER_ADMIN = _("この操作は最高管理者のみ行えます。")
+LANGUAGE_IS_THE_GROUPS = _("表示言語は会社情報の「言語」で設定します。")
 
 
 def audit_record(
@@ -32,6 +34,17 @@ def audit_record(
         action=action,
         details=details or {},
     )
+
+
+def user_language_update(*, user: User, language: str) -> None:
+    """Remember the language a partner staff member or an operator chose for their pages and
+    e-mails. A customer's language is their group's 言語: refused."""
+    if user.is_customer:
+        raise NotAllowed(LANGUAGE_IS_THE_GROUPS)
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a language of the site: {language!r}")
+    user.language = language
+    User.objects.filter(pk=user.pk).update(language=language)
 
 
 def _changes(instance, values: dict) -> dict:

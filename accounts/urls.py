@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -8,7 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", views.language_set, name="set-language"),
     path("console/", views.console, name="console"),
     path("console/settings/company/", views.company_info, name="company-info"),
     path("console/audit/", views.audit, name="audit"),

@@ -8,6 +8,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from core.errors import FlowError
 from core.pagination import CountlessPaginator
@@ -15,6 +17,7 @@ from core.pagination import CountlessPaginator
 from . import services
 from .decorators import customer_required
 from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
+from .languages import cookie_language, supported_language
 from .models import AuditEvent
 
 AUDIT_PAGE_SIZE = 50
@@ -28,6 +31,10 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
+        chosen = cookie_language(self.request)
+        if chosen and user.chooses_language and chosen != user.language:
+            # The language they signed in with, chosen on the log-in page, becomes theirs.
+            services.user_language_update(user=user, language=chosen)
         services.audit_record(
             action=AuditEvent.Action.LOGIN,
             actor=user,
@@ -35,6 +42,30 @@ class LoginView(auth_views.LoginView):
             partner=user.partner,
         )
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST logs out (CSRF-protected); GET, for a bookmarked or typed /logout/, shows a page
+    with the 「ログアウト」 button."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return render(request, "accounts/logout.html")
+
+
+@require_POST
+def language_set(request):
+    """Django's `set_language` (the language cookie, then back to `next`); a signed-in partner
+    staff member or operator also keeps the choice on their user, for pages and e-mails."""
+    response = i18n.set_language(request)
+    user = request.user
+    language = supported_language(request.POST.get("language"))
+    if language and user.is_authenticated and user.chooses_language:
+        services.user_language_update(user=user, language=language)
+    return response
 
 
 @login_required
@@ -76,7 +107,7 @@ def company_info(request):
     return render(
         request,
         "accounts/company_info.html",
-        {"form": form, "read_only": read_only},
+        {"form": form, "read_only": read_only, "domain": request.user.works_group.domain},
         status=status,
     )
 

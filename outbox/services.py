@@ -18,7 +18,11 @@ from .tasks import email_send
 
 def email_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Subject, text body and HTML body of `templates/emails/<template>_*`, in `language`."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "help_center_url": settings.HELP_CENTER_URL,
+        **context,
+    }
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         body_text = render_to_string(f"emails/{template}_body.txt", context)

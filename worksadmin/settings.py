@@ -25,6 +25,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the e-mails' footer sends questions: the LINE WORKS Help Center.
+HELP_CENTER_URL = env("HELP_CENTER_URL", default="https://help.worksmobile.com/")
 
 # APPS
 # ------------------------------------------------------------------------------
@@ -124,9 +126,22 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 
 # I18N
 # ------------------------------------------------------------------------------
+# Every language LINE WORKS offers its admin console in; each named in its own script.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LANGUAGES = [
+    ("ja", "日本語"),
+    ("en", "English"),
+    ("ko", "한국어"),
+    ("zh-hant", "繁體中文"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["worksadmin.formats"]
+# set_language's cookie: the choice made on the log-in page, kept for a year (a signed-in
+# partner staff member's or operator's choice is kept on their user as well).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -234,6 +249,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

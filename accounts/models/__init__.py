@@ -9,6 +9,7 @@ from .tenants import (
     Language,
     Partner,
     Plan,
+    WorksApp,
     WorksGroup,
     validate_time_zone,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Role",
     "User",
     "UserManager",
+    "WorksApp",
     "WorksGroup",
     "validate_time_zone",
 ]

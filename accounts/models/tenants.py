@@ -32,17 +32,55 @@ class Plan(models.TextChoices):
     ADVANCED = "ADVANCED", _("アドバンスト")
 
 
+class WorksApp(models.TextChoices):
+    """The LINE WORKS apps, stored by key in WorksGroup.apps and Partner.handled_apps (and
+    answered by key in the API's notHandledApps); the labels are the names people read."""
+
+    TALK = "talk", _("トーク")
+    HOME = "home", _("ホーム")
+    CALENDAR = "calendar", _("カレンダー")
+    CONTACTS = "contacts", _("アドレス帳")
+    DRIVE = "drive", "Drive"
+    MAIL = "mail", _("メール")
+    TASK = "task", _("タスク")
+    SURVEY = "survey", _("アンケート")
+    FORM = "form", _("フォーム")
+    NOTE = "note", _("ノート")
+
+    @classmethod
+    def labels_of(cls, keys: list[str]) -> list[str]:
+        """The names of `keys` in the active language, in order; an unknown key as it is."""
+        labels = dict(cls.choices)
+        return [str(labels.get(key, key)) for key in keys]
+
+
 class Channel(models.TextChoices):
     ONLINE_DIRECT = "ONLINE_DIRECT", _("オンライン直販")
     PARTNER = "PARTNER", _("パートナー経由")
 
 
 class Language(models.TextChoices):
+    """会社情報's 言語, each named in its own script as LINE WORKS does."""
+
     JA_JP = "ja_JP", "日本語"
     EN_US = "en_US", "English"
     KO_KR = "ko_KR", "한국어"
     ZH_TW = "zh_TW", "繁體中文"
     ZH_CN = "zh_CN", "简体中文"
+
+    @property
+    def ui_language(self) -> str:
+        """The language (of settings.LANGUAGES) that pages and e-mails are shown in."""
+        return UI_LANGUAGES[self]
+
+
+UI_LANGUAGES = {
+    Language.JA_JP: "ja",
+    Language.EN_US: "en",
+    Language.KO_KR: "ko",
+    Language.ZH_TW: "zh-hant",
+    Language.ZH_CN: "zh-hans",
+}
 
 
 class Role(models.TextChoices):
@@ -172,8 +210,8 @@ class CompanyInfo(models.Model):
 
     @property
     def ui_language(self) -> str:
-        """The UI and e-mail language: Japanese, or English for every other setting."""
-        return "ja" if self.language == self.Language.JA_JP else "en"
+        """The language the group's pages and e-mails are in (ja, en, ko, zh-hant, zh-hans)."""
+        return self.Language(self.language).ui_language
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -1,5 +1,6 @@
 """The people: customers' admins, partner staff and operators, who log in by e-mail."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -38,6 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="staff"
+    )
+    # Partner staff and operators choose their language (customers see their group's 言語).
+    language = models.CharField(
+        _("表示言語"), max_length=7, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_active = models.BooleanField(_("有効"), default=True)
     is_staff = models.BooleanField(_("運用画面へのアクセス"), default=False)
@@ -97,3 +102,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_partner_staff(self) -> bool:
         return self.role == self.Role.PARTNER_STAFF
+
+    @property
+    def chooses_language(self) -> bool:
+        """Partner staff and operators pick their language; customers get their group's."""
+        return not self.is_customer
+
+    @property
+    def ui_language(self) -> str:
+        """The language of this user's pages and e-mails: a customer's group's 言語, anyone
+        else's own choice (Japanese, the product's language, until they make one)."""
+        if self.is_customer:
+            return self.works_group.company_info.ui_language
+        return self.language or settings.LANGUAGE_CODE

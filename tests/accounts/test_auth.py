@@ -1,5 +1,7 @@
 """Log-in by e-mail, log-out, and who lands where."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user
 
@@ -103,13 +105,31 @@ def test_logout_by_post_ends_the_session_and_returns_to_login(login, super_admin
     assert not get_user(client).is_authenticated
 
 
-def test_logout_by_get_is_refused(login, super_admin):
+def test_logout_by_get_shows_a_page_with_the_logout_button_and_keeps_the_session(
+    login, super_admin
+):
+    """/logout/ is one of the spec's fixed URLs: a bookmarked or typed one shows a page whose
+    「ログアウト」 button posts (with its CSRF token); the GET itself logs nobody out."""
     client = login(super_admin)
 
     response = client.get("/logout/")
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert re.search(
+        r'<form method="post" action="/logout/">\s*<input type="hidden" '
+        r'name="csrfmiddlewaretoken"[^>]*>\s*<button type="submit"[^>]*>ログアウト</button>',
+        content,
+    )
+    assert f"{super_admin.email} でログインしています。ログアウトしますか？" in content
     assert get_user(client) == super_admin
+
+
+def test_logout_page_sends_an_anonymous_visitor_to_log_in(client, db):
+    response = client.get("/logout/")
+
+    assert response.status_code == 302
+    assert response.url == "/login/"
 
 
 def test_console_header_offers_logout_as_a_form(login, super_admin):

@@ -73,6 +73,27 @@ def test_page_shows_every_field_of_the_seed(login, super_admin):
         assert _tags_named(content, field), field
 
 
+@pytest.mark.parametrize("user", ["super_admin", "admin"])
+def test_basic_information_shows_the_domain_read_only(request, login, user):
+    """What the customer tells a partner with the code; fixed when the group was created."""
+    content = login(request.getfixturevalue(user)).get(URL).content.decode()
+
+    basic = content[content.index("基本情報") : content.index("言語・利用地域")]
+    assert re.search(r"<dt>ドメイン又はグループ名</dt>\s*<dd[^>]*><strong>mizl</strong>", basic)
+    assert not _tags_named(content, "domain")
+
+
+def test_advanced_settings_is_shown_disabled_as_outside_the_simulation(login, super_admin):
+    content = login(super_admin).get(URL).content.decode()
+
+    assert re.search(
+        r'<span class="menu-disabled" aria-disabled="true">高度な設定'
+        r"<small>このシミュレーションの対象外です</small></span>",
+        content,
+    )
+    assert not re.search(r"<a [^>]*>高度な設定</a>", content)
+
+
 def test_page_offers_save_and_cancel(login, super_admin):
     content = login(super_admin).get(URL).content.decode()
 

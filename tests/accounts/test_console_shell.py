@@ -141,14 +141,17 @@ def test_login_page_is_japanese(client, db):
     assert '<html lang="ja">' in response.content.decode()
 
 
-@pytest.mark.parametrize("language", ["en_US", "ko_KR", "zh_TW", "zh_CN"])
-def test_non_japanese_group_gets_the_english_ui(login, language):
+@pytest.mark.parametrize(
+    ("language", "ui_language"),
+    [("en_US", "en"), ("ko_KR", "ko"), ("zh_TW", "zh-hant"), ("zh_CN", "zh-hans")],
+)
+def test_each_language_setting_gets_the_console_in_that_language(login, language, ui_language):
     user = UserFactory(works_group=WorksGroupFactory(company_info__language=language))
 
     response = login(user).get("/console/")
 
-    assert response["Content-Language"] == "en"
-    assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == ui_language
+    assert f'<html lang="{ui_language}">' in response.content.decode()
 
 
 def test_ui_language_follows_a_change_of_the_setting(login, super_admin):

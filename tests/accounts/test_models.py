@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from accounts.models import Channel, CompanyInfo, User, WorksGroup
+from accounts.models import Channel, CompanyInfo, Language, User, WorksApp, WorksGroup
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +176,20 @@ def test_language_rejects_anything_else(info, language):
     assert "language" in _field_errors(info)
 
 
+@pytest.mark.parametrize(
+    ("language", "ui_language"),
+    [("ja_JP", "ja"), ("en_US", "en"), ("ko_KR", "ko"), ("zh_TW", "zh-hant"), ("zh_CN", "zh-hans")],
+)
+def test_each_language_setting_has_its_own_ui_language(info, language, ui_language):
+    info.language = language
+
+    assert info.ui_language == ui_language
+
+
+def test_every_language_setting_is_a_language_of_the_site(settings):
+    assert {language.ui_language for language in Language} == dict(settings.LANGUAGES).keys()
+
+
 def test_database_refuses_an_unknown_language(info):
     with pytest.raises(IntegrityError), transaction.atomic():
         CompanyInfo.objects.filter(pk=info.pk).update(language="fr_FR")
@@ -332,3 +347,18 @@ def test_each_group_has_its_own_super_admin(super_admin):
 
     assert other.works_group.super_admin == other
     assert super_admin.works_group.super_admin == super_admin
+
+
+def test_apps_are_named_as_people_read_them_in_the_active_language():
+    assert WorksApp.labels_of(["talk", "calendar", "drive", "mail"]) == [
+        "トーク",
+        "カレンダー",
+        "Drive",
+        "メール",
+    ]
+    with translation.override("en"):
+        assert WorksApp.labels_of(["talk", "survey"]) == ["Talk", "Survey"]
+
+
+def test_an_app_key_without_a_name_is_shown_as_it_is():
+    assert WorksApp.labels_of(["talk", "whiteboard"]) == ["トーク", "whiteboard"]

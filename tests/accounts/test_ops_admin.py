@@ -187,3 +187,12 @@ def test_works_group_created_in_ops_rejects_an_invalid_domain(ops):
     assert response.status_code == 200
     assert "domain" in response.context["adminform"].form.errors
     assert not WorksGroup.objects.filter(domain="Bad--Domain").exists()
+
+
+def test_operators_see_and_set_a_users_display_language(ops):
+    staff = UserFactory(staff=True)
+
+    page = ops.get(reverse("admin:accounts_user_change", args=[staff.pk]))
+
+    assert 'name="language"' in page.content.decode()
+    assert '<option value="zh-hant">繁體中文</option>' in page.content.decode()

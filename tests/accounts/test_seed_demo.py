@@ -1,12 +1,16 @@
 """`manage.py seed_demo` creates exactly the spec's demo data, and only once."""
 
 import io
+from datetime import date
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
+from accounts.demo import seed_demo
 from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup
+from partners.selectors import settlement_get
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +58,24 @@ def test_seed_creates_kaisha_on_standard_with_25_seats_and_complete_info():
     assert kaisha.plan == Plan.STANDARD
     assert kaisha.seats == 25
     assert kaisha.company_info.is_complete(kaisha.super_admin.email)
+
+
+def test_kaishas_billing_month_started_ten_days_before_the_seeding():
+    seed_demo(today=date(2023, 3, 14))
+
+    assert WorksGroup.objects.get(domain="kaisha").billing_anchor == date(2023, 3, 4)
+
+
+def test_kaisha_owes_a_settlement_from_its_billing_day_right_after_seeding():
+    """`make run` on a fresh clone: step 3 of kaisha shows money, not 「合計 0円」."""
+    _seed()
+    kaisha = WorksGroup.objects.get(domain="kaisha")
+
+    settlement = settlement_get(works_group=kaisha, now=timezone.now())
+
+    assert settlement.period_start == kaisha.billing_anchor
+    assert settlement.days_elapsed == 10
+    assert settlement.total > 0
 
 
 def test_seed_creates_the_two_partners():

@@ -6,8 +6,11 @@ artifacts/axe/<test>/<screen>.json for review.
 """
 
 import json
+import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from partners import services
@@ -70,8 +73,8 @@ def test_wizard_steps(axe_page, audit, customer, abc_staff, quiet_db, width):
 
     code = services.code_issue(works_group=group, by=customer)
     page.goto(WIZARD)
-    page.get_by_role("button", name="コピー").click()
-    expect(page.locator(".copy-feedback")).not_to_be_empty()
+    page.get_by_role("button", name="コード番号をコピー").click()
+    expect(page.locator("#partner-code ~ .copy-feedback")).not_to_be_empty()
     audit.check(page, "step2-copied")
 
     with quiet_db():  # step 2 is polling
@@ -92,6 +95,46 @@ def test_wizard_steps(axe_page, audit, customer, abc_staff, quiet_db, width):
     page.locator("#confirm-dialog").get_by_role("button", name="OK").click()
     expect(page.locator("#wizard")).to_have_attribute("data-step", "4")
     audit.check(page, "step4")
+
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("language", "lang"),
+    [("ja_JP", "ja"), ("en_US", "en"), ("ko_KR", "ko"), ("zh_TW", "zh-hant"), ("zh_CN", "zh-hans")],
+)
+def test_steps_two_and_three_in_every_language(
+    axe_page, audit, customer, abc_staff, quiet_db, language, lang
+):
+    """The screenshots a reviewer compares with the seed, in each language of 言語."""
+    group = customer.works_group
+    group.billing_anchor = timezone.localdate() - timedelta(days=10)  # a statement to show
+    group.save()
+    info = group.company_info
+    info.language = language
+    info.save()
+    page = axe_page()
+    log_in(page, customer.email)
+
+    code = services.code_issue(works_group=group, by=customer)
+    page.goto(WIZARD)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("#partner-code")).to_have_text(code.code)
+    expect(page.locator("#group-domain")).to_have_text("mizl")
+    audit.check(page, f"step2-{lang}")
+
+    with quiet_db():  # step 2 is polling
+        services.code_verify(
+            partner=abc_staff.partner,
+            staff=abc_staff,
+            domain=group.domain,
+            raw_code=code.code,
+            show_profile=True,
+        )
+    page.goto(WIZARD)
+    expect(page.locator("#wizard")).to_have_attribute("data-step", "3")
+    expect(page.locator(".settlement dd.total")).not_to_have_text(re.compile(r"^0\D"))
+    audit.check(page, f"step3-{lang}")
 
     audit.assert_clean()
 

@@ -40,8 +40,8 @@ def test_english_ui_for_an_en_us_group(new_page, screens, server):
     valid_until = PartnerCode.objects.get(code=code).valid_until()
     expect(page.locator(".code-block")).to_contain_text("Valid until")
     expect(page.locator(".code-block")).to_contain_text(f"{valid_until:%Y.%m.%d}")
-    page.get_by_role("button", name="Copy").click()
-    expect(page.locator(".copy-feedback")).to_have_text("Copied")
+    page.get_by_role("button", name="Copy code").click()
+    expect(page.locator("#partner-code ~ .copy-feedback")).to_have_text("Copied")
     assert not KANA.search(page.locator("body").inner_text()), "Japanese left on the page"
     screens.shot(page, "step2-en")
 
@@ -132,3 +132,32 @@ def test_log_in_failures(new_page, screens, customer):
     expect(page).to_have_url(re.compile(r"/console/partner/contract/$"))
     expect(page.locator("h1")).to_have_text("パートナーとの契約")
     screens.shot(page, "logged-in")
+
+
+def test_partner_staff_switch_the_partner_console_to_english_from_the_header(
+    new_page, screens, abc_staff
+):
+    page = new_page("partner")
+    log_in(page, abc_staff.email)
+    expect(page.locator("h1")).to_have_text("顧客一覧")
+    screens.shot(page, "customers-ja")
+
+    header = page.locator(".site-header")
+    header.get_by_label("表示言語").select_option("en")
+    header.get_by_role("button", name="切り替え").click()
+
+    expect(page).to_have_url(re.compile(r"/partner/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Customers")
+    expect(header.get_by_label("Display language")).to_have_value("en")
+    assert not KANA.search(page.locator("body").inner_text()), "Japanese left on the page"
+    screens.shot(page, "customers-en")
+    page.get_by_role("link", name="Import a customer").first.click()
+    expect(page.locator("h1")).to_have_text("Import a customer")
+    screens.shot(page, "import-en")
+
+    # Remembered for the staff member: another browser shows English after signing in.
+    elsewhere = new_page("partner-elsewhere")
+    log_in(elsewhere, abc_staff.email)
+    expect(elsewhere.locator("h1")).to_have_text("Customers")
+    screens.shot(elsewhere, "customers-en-elsewhere")

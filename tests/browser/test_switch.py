@@ -33,10 +33,13 @@ def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_
     expect(current_step(admin)).to_contain_text("パートナーコードの認証待ち")
     screens.shot(admin, "customer-step2")
 
-    admin.get_by_role("button", name="コピー").click()
-    expect(admin.locator(".copy-feedback")).to_have_text("コピーしました")
+    admin.get_by_role("button", name="コード番号をコピー").click()
+    expect(admin.locator("#partner-code ~ .copy-feedback")).to_have_text("コピーしました")
     assert admin.evaluate("navigator.clipboard.readText()") == code
     screens.shot(admin, "customer-code-copied")
+    admin.get_by_role("button", name="ドメイン又はグループ名をコピー").click()
+    expect(admin.locator("#group-domain ~ .copy-feedback")).to_have_text("コピーしました")
+    assert admin.evaluate("navigator.clipboard.readText()") == "mizl"
 
     partner = new_page("partner")
     log_in(partner, abc_staff.email)
@@ -46,7 +49,7 @@ def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_
     import_customer(partner, "mizl", spaced, confirm=False)
     preview = partner.locator(".preview")
     expect(preview).to_contain_text("水谷建設")
-    expect(preview).to_contain_text("mail")  # used by the group, not handled by ABC
+    expect(preview).to_contain_text("メール")  # used by the group, not handled by ABC
     screens.shot(partner, "partner-preview")
     partner.get_by_role("button", name="取り込む（コード認証）").click()
     expect(partner.get_by_role("status")).to_contain_text("コード認証が完了しました。")
@@ -87,6 +90,26 @@ def test_full_switch_with_customer_and_partner(new_page, screens, customer, abc_
     subjects = [message.subject for message in mail.outbox]
     assert "パートナー顧客としての登録を承認してください。" in subjects
     assert "パートナー顧客としての登録が完了しました。" in subjects
+
+
+def test_step_two_copies_domain_and_code_as_one_message(new_page, screens, customer):
+    """What the partner's page asks for, ready to paste into an e-mail to the partner."""
+    admin = new_page("customer")
+    log_in(admin, customer.email)
+    code = code_issue(admin)
+    valid_until = PartnerCode.objects.get(code=code).valid_until()
+    expect(admin.get_by_role("button", name="承認")).to_be_disabled()
+
+    admin.get_by_role("button", name="ドメインとコードをまとめてコピー").click()
+
+    expect(admin.locator(".copy-both .copy-feedback")).to_have_text("コピーしました")
+    assert admin.evaluate("navigator.clipboard.readText()").splitlines() == [
+        "パートナーコードの認証をお願いします。",
+        "ドメイン又はグループ名：mizl",
+        f"コード番号：{code}",
+        f"有効期間：{valid_until:%Y.%m.%d}まで",
+    ]
+    screens.shot(admin, "domain-and-code-copied")
 
 
 def test_step_two_moves_to_step_three_without_a_reload(new_page, screens, customer, abc_staff):

@@ -18,6 +18,18 @@ def english(group):
 
 
 @pytest.fixture
+def mailed(django_capture_on_commit_callbacks, mailoutbox):
+    """Run a service call, let its transaction commit, and return the e-mails it sent."""
+
+    def run(call, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            call(**kwargs)
+        return list(mailoutbox)
+
+    return run
+
+
+@pytest.fixture
 def other_partner(db):
     return PartnerFactory(name="XYZ 株式会社")
 

@@ -13,18 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mailed(django_capture_on_commit_callbacks, mailoutbox):
-    """Run a service call, let its transaction commit, and return the e-mails it sent."""
-
-    def run(call, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            call(**kwargs)
-        return list(mailoutbox)
-
-    return run
-
-
-@pytest.fixture
 def verify_mail(mailed, code, partner, staff):
     [email] = mailed(
         services.code_verify,
@@ -295,9 +283,15 @@ def test_approval_mail_in_english(english, mailed, code, partner, staff):
 
 @needs_english
 def test_completion_mail_in_english(english, mailed, verified_code, group, super_admin):
-    [email] = mailed(
-        services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
-    )
+    # The verifying staff member, who has not chosen English, gets theirs in Japanese
+    # (test_email_languages.py); this is the super admin's.
+    [email] = [
+        email
+        for email in mailed(
+            services.contract_complete, works_group=group, by=super_admin, now=COMPLETED_AT
+        )
+        if email.to == [super_admin.email]
+    ]
 
     assert email.subject == "Registration as a partner customer is complete."
     assert "“水谷建設” has been registered as a partner customer of “ABC 株式会社”." in email.body
@@ -308,14 +302,50 @@ def test_completion_mail_in_english(english, mailed, verified_code, group, super
 
 
 @needs_english
-def test_decline_notice_in_english(english, mailed, verified_code, group, super_admin):
+def test_decline_notice_in_english(mailed, verified_code, group, super_admin, staff):
+    """The notice goes to the partner's staff member: in the language they chose."""
+    staff.language = "en"
+    staff.save()
+
     [email] = mailed(services.code_decline, works_group=group, by=super_admin, now=COMPLETED_AT)
 
     assert email.subject == "The customer declined registration as your partner customer."
 
 
 @needs_english
-def test_lapse_notice_in_english(english, mailed, verified_code):
+def test_lapse_notice_in_english(english, mailed, verified_code, staff):
+    staff.language = "en"
+    staff.save()
+
     [email] = mailed(services.code_close_due, now=verified_code.approve_by)
 
     assert email.subject == "The partner code lapsed because it was not approved in time."
+
+
+# -- the footer --------------------------------------------------------------------------
+
+
+def test_footer_links_to_the_help_center(settings, verify_mail):
+    assert "ご不便な点やご質問はヘルプセンターまでお問い合わせください。" in verify_mail.body
+    assert f"\n{settings.HELP_CENTER_URL}\n" in verify_mail.body
+    assert (
+        f'ご不便な点やご質問は<a href="{settings.HELP_CENTER_URL}">ヘルプセンター</a>'
+        "までお問い合わせください。"
+    ) in html_part(verify_mail)
+
+
+def test_help_center_url_comes_from_settings(settings, mailed, code, partner, staff):
+    settings.HELP_CENTER_URL = "https://help.works.example/ja/"
+
+    [email] = mailed(
+        services.code_verify,
+        partner=partner,
+        staff=staff,
+        domain="mizl",
+        raw_code=code.code,
+        show_profile=False,
+        now=VERIFIED_AT,
+    )
+
+    assert "https://help.works.example/ja/" in email.body
+    assert 'href="https://help.works.example/ja/"' in html_part(email)

@@ -1,9 +1,12 @@
-"""前日までの料金精算: floor(seats × unit price × days used / days in month) + floored 10% tax."""
+"""前日までの料金精算: floor(seats × unit price × days used / days in the billing month) plus
+floored 10% tax. The billing month starts on the group's billing day: its anchor's day of the
+month, clamped at month ends."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from accounts.models import Plan
 from partners.selectors import settlement_get
@@ -81,16 +84,132 @@ def test_subtotal_and_tax_are_floored_not_rounded(today, subtotal, tax):
     )
 
 
-def test_billing_anchor_later_in_the_month_shortens_the_period():
-    # 10th–13th: 25 × 540 × 4 / 31 = 1741.93… → 1741; tax 174.
+def test_anchor_on_the_first_bills_calendar_months():
+    settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2022, 11, 1))
+
+    assert (settlement.period_start, settlement.period_end) == (
+        date(2023, 3, 1),
+        date(2023, 3, 13),
+    )
+    assert (settlement.days_elapsed, settlement.days_in_month) == (13, 31)
+
+
+def test_period_starts_on_the_billing_day_of_an_anchor_mid_month():
+    # 10th–13th of a billing month from 10 March to 9 April (31 days):
+    # 25 × 540 × 4 / 31 = 1741.93… → 1741; tax 174.
     settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2023, 3, 10))
 
     assert (settlement.period_start, settlement.period_end) == (
         date(2023, 3, 10),
         date(2023, 3, 13),
     )
-    assert settlement.days_elapsed == 4
+    assert (settlement.days_elapsed, settlement.days_in_month) == (4, 31)
     assert (settlement.subtotal, settlement.tax) == (1741, 174)
+
+
+def test_anchor_on_the_fifteenth_bills_from_last_months_fifteenth_before_this_months():
+    # 15 February to 13 March of a billing month from 15 February to 14 March (28 days):
+    # 25 × 540 × 27 / 28 = 13017.85… → 13017; tax 1301.
+    settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2022, 8, 15))
+
+    assert (settlement.period_start, settlement.period_end) == (
+        date(2023, 2, 15),
+        date(2023, 3, 13),
+    )
+    assert (settlement.days_elapsed, settlement.days_in_month) == (27, 28)
+    assert (settlement.subtotal, settlement.tax, settlement.total) == (13017, 1301, 14318)
+
+
+def test_anchor_on_the_fifteenth_bills_from_this_months_fifteenth_after_it():
+    # 15 to 19 March of a billing month from 15 March to 14 April (31 days).
+    settlement = settle(today=date(2023, 3, 20), billing_anchor=date(2022, 8, 15))
+
+    assert (settlement.period_start, settlement.period_end) == (
+        date(2023, 3, 15),
+        date(2023, 3, 19),
+    )
+    assert (settlement.days_elapsed, settlement.days_in_month) == (5, 31)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "today", "period_start", "days_elapsed", "days_in_month"),
+    [
+        # February has no 29th to 31st: those anchors bill on the 28th, and the billing
+        # month then runs to the day before the next billing day in March.
+        (date(2022, 10, 29), date(2023, 3, 1), date(2023, 2, 28), 1, 29),
+        (date(2022, 10, 30), date(2023, 3, 1), date(2023, 2, 28), 1, 30),
+        (date(2022, 10, 31), date(2023, 3, 1), date(2023, 2, 28), 1, 31),
+        # Before February's billing day the month started on January's.
+        (date(2022, 10, 29), date(2023, 2, 27), date(2023, 1, 29), 29, 30),
+        (date(2022, 10, 30), date(2023, 2, 27), date(2023, 1, 30), 28, 29),
+        (date(2022, 10, 31), date(2023, 2, 27), date(2023, 1, 31), 27, 28),
+        # A 31st anchor bills on the 30th of a 30-day month.
+        (date(2022, 10, 31), date(2023, 5, 1), date(2023, 4, 30), 1, 31),
+        (date(2022, 10, 31), date(2023, 4, 29), date(2023, 3, 31), 29, 30),
+    ],
+)
+def test_anchors_late_in_the_month_are_clamped_at_month_ends(
+    anchor, today, period_start, days_elapsed, days_in_month
+):
+    settlement = settle(today=today, billing_anchor=anchor)
+
+    assert settlement.period_start == period_start
+    assert settlement.period_end == today - timedelta(days=1)
+    assert (settlement.days_elapsed, settlement.days_in_month) == (days_elapsed, days_in_month)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "today", "period_start", "days_in_month"),
+    [
+        # 2024 is a leap year: the 29th is February's billing day, and so is the 30th's.
+        (date(2023, 11, 29), date(2024, 3, 10), date(2024, 2, 29), 29),
+        (date(2023, 11, 30), date(2024, 3, 10), date(2024, 2, 29), 30),
+        (date(2023, 11, 15), date(2024, 3, 10), date(2024, 2, 15), 29),
+        # 2023 is not: the same anchors bill on the 28th.
+        (date(2022, 11, 29), date(2023, 3, 10), date(2023, 2, 28), 29),
+        (date(2022, 11, 15), date(2023, 3, 10), date(2023, 2, 15), 28),
+    ],
+)
+def test_february_of_a_leap_year_has_a_29th_billing_day(anchor, today, period_start, days_in_month):
+    settlement = settle(today=today, billing_anchor=anchor)
+
+    assert settlement.period_start == period_start
+    assert settlement.days_in_month == days_in_month
+
+
+@pytest.mark.parametrize(
+    ("anchor", "today"),
+    [
+        (date(2023, 1, 1), date(2023, 3, 1)),
+        (date(2022, 8, 15), date(2023, 3, 15)),
+        (date(2022, 10, 29), date(2023, 2, 28)),  # clamped to February's last day
+        (date(2022, 10, 30), date(2023, 2, 28)),
+        (date(2022, 10, 31), date(2023, 2, 28)),
+        (date(2022, 10, 31), date(2023, 4, 30)),
+        (date(2023, 11, 30), date(2024, 2, 29)),  # leap year
+    ],
+)
+def test_nothing_is_owed_on_the_billing_day(anchor, today):
+    settlement = settle(today=today, billing_anchor=anchor)
+
+    assert settlement.period_start == today
+    assert settlement.days_elapsed == 0
+    assert settlement.days_in_month > 0
+    assert (settlement.subtotal, settlement.tax, settlement.total) == (0, 0, 0)
+
+
+def test_an_anchor_years_ago_still_bills_from_this_months_billing_day():
+    settlement = settle(today=date(2023, 3, 20), billing_anchor=date(2019, 6, 15))
+
+    assert settlement.period_start == date(2023, 3, 15)
+    assert settlement.days_elapsed == 5
+
+
+def test_an_anchor_in_the_future_owes_nothing_yet():
+    settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2023, 3, 20))
+
+    assert settlement.days_elapsed == 0
+    assert settlement.total == 0
 
 
 def test_group_that_started_paying_today_owes_nothing():
@@ -190,3 +309,16 @@ def test_step_3_and_step_4_show_the_same_month_length_on_the_first():
     assert "当月30日" in step_3
     assert "当月30日" in step_4
     assert code.pk == contract.code_id
+
+
+@pytest.mark.parametrize(
+    ("language", "total"),
+    [("ja", "14,318円"), ("en", "14,318 yen"), ("ko", "14,318엔"), ("zh-hant", "14,318 日圓")],
+)
+def test_amounts_are_grouped_by_thousands_in_every_language(language, total):
+    settlement = settle(today=date(2023, 3, 14), billing_anchor=date(2022, 8, 15))
+
+    with translation.override(language):
+        html = render_to_string("partners/_settlement.html", {"settlement": settlement})
+
+    assert total in html

@@ -110,11 +110,25 @@ def test_preview_shows_who_the_customer_is(as_staff, open_code):
     with nothing_written():
         response = as_staff.post(IMPORT, {"domain": "MIZL", "code": typed, "preview": "1"})
 
-    for shown in ("水谷建設", "水谷", "mizl", "スタンダード", "<dd>25</dd>", "<dd>drive</dd>"):
+    for shown in ("水谷建設", "水谷", "mizl", "スタンダード", "<dd>25</dd>", "<dd>Drive</dd>"):
         assertContains(response, shown)
     assertContains(response, "お客様にパートナーのプロフィールを表示する")
     assertContains(response, 'name="show_profile"')
     assertContains(response, 'name="confirm"')
+
+
+def test_preview_names_the_apps_the_partner_does_not_handle_as_people_read_them(
+    as_staff, group, partner, open_code
+):
+    group.apps = ["talk", "calendar", "drive", "mail", "survey"]
+    group.save()
+    partner.handled_apps = ["talk"]
+    partner.save()
+
+    response = as_staff.post(IMPORT, {"domain": "mizl", "code": open_code.code, "preview": "1"})
+
+    assertContains(response, "<dd>カレンダー、Drive、メール、アンケート</dd>")
+    assertNotContains(response, "calendar")
 
 
 def test_preview_offers_the_profile_checkbox_ticked(as_staff, open_code):

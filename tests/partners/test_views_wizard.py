@@ -136,6 +136,49 @@ def test_step_two_polls_for_the_verification(as_super_admin, open_code):
     assertContains(response, 'data-copy-target="partner-code"')
 
 
+def test_step_two_shows_the_domain_to_tell_the_partner_beside_the_code(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    content = response.content.decode()
+    domain = content.index('<strong id="group-domain" class="partner-code">mizl</strong>')
+    assert domain < content.index(
+        f'<strong id="partner-code" class="partner-code">{open_code.code}'
+    )
+    assertContains(response, "ドメイン又はグループ名")
+    assertContains(response, 'data-copy-target="group-domain"')
+    assertContains(response, 'aria-label="ドメイン又はグループ名をコピー"')
+    assertContains(response, 'aria-label="コード番号をコピー"')
+
+
+def test_step_two_copies_domain_and_code_together_as_a_message(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    assertContains(response, 'data-copy-target="partner-message"')
+    [message] = re.findall(
+        r'<div id="partner-message" hidden>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert message.split() == [
+        "パートナーコードの認証をお願いします。",
+        "ドメイン又はグループ名：mizl",
+        f"コード番号：{open_code.code}",
+        f"有効期間：{open_code.valid_until():%Y.%m.%d}まで",
+    ]
+
+
+def test_step_two_shows_approve_disabled_until_a_partner_verifies(as_super_admin, open_code):
+    response = as_super_admin.get(CONTRACT)
+
+    tag = button(response, "承認")
+    assert "disabled" in tag
+    assert 'aria-describedby="approve-hint"' in tag
+    assertContains(
+        response,
+        '<p id="approve-hint" class="help">'
+        "コード認証が完了すると「承認」ボタンが押せるようになります。</p>",
+        html=True,
+    )
+
+
 def test_step_three_names_the_partner_and_shows_the_settlement(as_super_admin, group, pending_code):
     response = as_super_admin.get(CONTRACT)
 
@@ -437,6 +480,23 @@ def test_company_gate_refuses_an_email_of_another_account(
     assert list(response.context["form"].errors) == ["admin_email"]
 
 
+def test_company_gate_refuses_an_email_longer_than_an_account_can_hold(
+    as_super_admin, pending_code, incomplete_info
+):
+    form = {
+        "group_name": "水谷",
+        "company_name": "水谷建設",
+        "phone": "03-1234-5678",
+        "admin_email": f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 60}.example",  # 262 characters
+    }
+
+    with nothing_written():
+        response = as_super_admin.post(COMPANY, form)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["admin_email"]
+
+
 def test_company_gate_saves_company_info_and_the_super_admins_email(
     as_super_admin, group, super_admin, pending_code, incomplete_info
 ):
@@ -570,6 +630,16 @@ def test_partner_search_finds_by_name_region_or_description(
     response = as_super_admin.get(SEARCH, {"q": query})
 
     assert [partner.name for partner in response.context["page"]] == ["北海道システム"]
+
+
+def test_partner_search_names_the_apps_each_partner_handles(as_super_admin, partner):
+    partner.handled_apps = ["talk", "calendar", "drive", "mail"]
+    partner.save()
+
+    response = as_super_admin.get(SEARCH)
+
+    assertContains(response, "取り扱いアプリ：トーク、カレンダー、Drive、メール")
+    assertNotContains(response, "talk")
 
 
 def test_partner_search_offers_to_contract_with_a_partner_at_step_one(as_super_admin, partner):

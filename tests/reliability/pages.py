@@ -28,6 +28,7 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page("login with errors", "/login/", "post", username="x@example.com", password="x")
 
     client.force_login(super_admin)
+    yield page("log-out page", "/logout/")
     yield page("console", "/console/")
     yield page("company info", "/console/settings/company/")
     yield page("company info with errors", "/console/settings/company/", "post", phone="x")

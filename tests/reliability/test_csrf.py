@@ -109,6 +109,7 @@ FORMS = [
         lambda w: {"domain": w.group.domain, "code": w.code.code, "confirm": "1"},
     ),
     ("staff", 1, "/partner/tokens/", lambda w: {"name": "別のシステム"}),
+    ("staff", 1, "/i18n/setlang/", lambda w: {"language": "en", "next": "/partner/"}),
     ("staff", 1, "/partner/tokens/{token}/revoke/", lambda w: {}),
     (
         "operator",

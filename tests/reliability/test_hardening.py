@@ -42,6 +42,9 @@ HARDENING_SETTINGS = [
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
     "CSRF_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_HTTPONLY",
+    "LANGUAGE_COOKIE_SAMESITE",
     "X_FRAME_OPTIONS",
 ]
 
@@ -103,6 +106,9 @@ def test_production_settings_turn_every_hardening_on(production_settings):
     assert production_settings["SESSION_COOKIE_SECURE"] is True
     assert production_settings["SESSION_COOKIE_HTTPONLY"] is True
     assert production_settings["CSRF_COOKIE_SECURE"] is True
+    assert production_settings["LANGUAGE_COOKIE_SECURE"] is True
+    assert production_settings["LANGUAGE_COOKIE_HTTPONLY"] is True
+    assert production_settings["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
     assert production_settings["X_FRAME_OPTIONS"] == "DENY"
     assert production_settings["SECURE_REFERRER_POLICY"] == "same-origin"
     assert production_settings["SECURE_CONTENT_TYPE_NOSNIFF"] is True
