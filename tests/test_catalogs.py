@@ -21,7 +21,8 @@ TRANSLATED_LANGUAGES = [
     code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
 ]
 CATALOGS = [LOCALE / to_locale(code) / "LC_MESSAGES" / "django.po" for code in TRANSLATED_LANGUAGES]
-APPS = ["accounts", "core", "outbox", "partners", "worksadmin", "bench"]
+# Every app of the project (a folder with an apps.py), the project package and the benchmark.
+APPS = sorted({path.parent.name for path in BASE_DIR.glob("*/apps.py")} | {"worksadmin", "bench"})
 GETTEXT = {
     "_",
     "gettext",

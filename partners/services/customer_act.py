@@ -39,10 +39,6 @@ class CustomerAct:
         """The open code if it is in `status`; else WrongState(`refusal`)."""
         code = self.open_code()
         if code is None:
-            # On PostgreSQL a request that waited for the group's lock while another completed
-            # the switch read `contracted` before that commit; this later read sees it.
-            if PartnerContract.objects.filter(works_group=self.group).exists():
-                raise errors.AlreadyContracted
             raise errors.WrongState(errors.NO_OPEN_CODE)
         if code.status != status:
             raise errors.WrongState(refusal)
