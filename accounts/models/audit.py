@@ -26,6 +26,11 @@ class AuditEvent(models.Model):
         EMAIL_QUEUED = "EMAIL_QUEUED", _("メール送信予約")
         API_TOKEN_CREATED = "API_TOKEN_CREATED", _("APIトークン作成")
         API_TOKEN_REVOKED = "API_TOKEN_REVOKED", _("APIトークン無効化")
+        API_APP_CREATED = "API_APP_CREATED", _("APIアプリ登録")
+        API_APP_SECRET_REGENERATED = "API_APP_SECRET_REGENERATED", _("Client Secret 再発行")
+        API_APP_KEY_REGENERATED = "API_APP_KEY_REGENERATED", _("Private Key 再発行")
+        API_APP_REVOKED = "API_APP_REVOKED", _("APIアプリ削除")
+        API_APP_TOKEN_ISSUED = "API_APP_TOKEN_ISSUED", _("アクセストークン発行")
 
     created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
