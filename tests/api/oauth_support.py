@@ -1,10 +1,12 @@
 """Signing assertions and asking the token endpoint, as a partner's system would."""
 
+import functools
 import time
 import uuid
 from urllib.parse import urlencode
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 
 from api.oauth import JWT_BEARER
 from api.services import AppCredentials
@@ -27,7 +29,13 @@ def sign(credentials: AppCredentials, *, key: str | None = None, algorithm="RS25
         **claims,
     }
     payload = {name: value for name, value in payload.items() if value is not None}
-    return jwt.encode(payload, key or credentials.private_key, algorithm=algorithm)
+    return jwt.encode(payload, _private_key(key or credentials.private_key), algorithm=algorithm)
+
+
+@functools.cache
+def _private_key(pem: str):
+    """Loading a PEM key checks it (tens of milliseconds); the tests sign with a few keys."""
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def token_request(client, credentials: AppCredentials, **params):
