@@ -23,6 +23,7 @@ from .schemas import Customer, CustomerList, Subscription
 router = Router(tags=["customers"])
 
 MAX_COUNT = 30
+MAX_ID = 2**63 - 1  # a bigger number cannot be a row's ID (and the database would refuse it)
 
 
 class ListQuery(Schema):
@@ -31,7 +32,10 @@ class ListQuery(Schema):
         None, max_length=1000, description="`responseMetaData.nextCursor` of the page before."
     )
     domain: str | None = Field(
-        None, max_length=64, description="Only the customer with this domain."
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$",
+        description="Only the customer with this domain.",
     )
     orderBy: Literal["name", "name asc", "name desc"] = Field(  # noqa: N815
         "name asc", description="By company name: `name asc` (default) or `name desc`."
@@ -72,7 +76,10 @@ def _customer(contract: PartnerContract) -> dict:
 
 
 def _contract(request, domain_id: int) -> PartnerContract:
-    contract = selectors.customer_contract_get(partner=_partner(request), domain_id=domain_id)
+    partner = _partner(request)
+    contract = None
+    if domain_id <= MAX_ID:
+        contract = selectors.customer_contract_get(partner=partner, domain_id=domain_id)
     if contract is None:
         raise refusals.CustomerNotFound
     return contract

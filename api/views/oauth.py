@@ -45,9 +45,8 @@ def _read(request) -> tuple[TokenRequest, str, str]:
         fields = list(request.POST.lists())
     except SuspiciousOperation as exc:  # over DATA_UPLOAD_MAX_MEMORY_SIZE or too many fields
         raise invalid_request("The request is too large.") from exc
-    repeated = sorted(name for name, values in fields if len(values) > 1)
-    if repeated:
-        raise invalid_request(f"Repeated parameter: {', '.join(repeated)}.")
+    if any(len(values) > 1 for _name, values in fields):
+        raise invalid_request("Each parameter may be sent only once.")
     params = {name: values[0] for name, values in fields}
     if not params.get("grant_type"):
         raise invalid_request("grant_type is required.")

@@ -199,6 +199,8 @@ def test_the_domain_filter_finds_one_customer(api, partner):
         {"orderBy": "domain asc"},
         {"cursor": "forged"},
         {"cursor": "x" * 2000},
+        {"domain": "mi zl"},
+        {"domain": "mizl\x00"},
     ],
 )
 def test_bad_list_parameters_are_400(api, partner, query):
@@ -229,3 +231,10 @@ def test_another_partners_cursor_is_refused(client, api, partner):
     other = ApiClient(client, api_token_create(staff=other_staff, name="XYZ")[1])
 
     assert other.get(CUSTOMERS, {"cursor": cursor}).status_code == 400
+
+
+def test_an_id_too_big_for_the_database_is_404(api):
+    response = api.get(f"{CUSTOMERS}/{10**30}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "NOT_FOUND"
