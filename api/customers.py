@@ -51,7 +51,8 @@ def _partner(request):
 
 
 def _local(moment, group: WorksGroup):
-    return moment.astimezone(group.company_info.tz)
+    """In the customer's time zone, to the second, as the LINE WORKS API writes times."""
+    return moment.astimezone(group.company_info.tz).replace(microsecond=0)
 
 
 def _customer(contract: PartnerContract) -> dict:
