@@ -66,7 +66,7 @@ class RefreshToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)  # expired ones are pruned
 
     class Meta:
         verbose_name = _("リフレッシュトークン")
@@ -86,7 +86,7 @@ class AccessToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)  # expired ones are pruned
 
     class Meta:
         verbose_name = _("アクセストークン")

@@ -121,6 +121,7 @@ def oauth_token_issue(
         raise invalid_grant(str(exc)) from exc
     with transaction.atomic():
         _assertion_spend(app, assertion, claims, now)
+        _expired_prune(now)
         refresh_raw = credentials.token_generate(credentials.REFRESH_TOKEN_PREFIX)
         refresh = RefreshToken.objects.create(
             app=app,
@@ -131,6 +132,12 @@ def oauth_token_issue(
         )
         issued = _access_token_create(app, scopes, refresh, now, grant=JWT_BEARER)
     return replace(issued, refresh_token=refresh_raw)
+
+
+def _expired_prune(now: datetime) -> None:
+    """Tokens past their expiry authenticate nothing: keep the tables to the live ones."""
+    AccessToken.objects.filter(expires_at__lt=now).delete()
+    RefreshToken.objects.filter(expires_at__lt=now).delete()
 
 
 def _assertion_spend(app: ApiApp, assertion: str, claims: dict, now: datetime) -> None:

@@ -402,3 +402,16 @@ def test_another_apps_refresh_token_is_invalid_grant(client, app_credentials, st
     )
 
     assert _error(response) == (400, "invalid_grant")
+
+
+def test_expired_tokens_are_pruned_when_new_ones_are_issued(client, app_credentials):
+    sign_in(client, app_credentials)
+    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    RefreshToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    fresh = sign_in(client, app_credentials)
+
+    assert list(AccessToken.objects.values_list("token_hash", flat=True)) == [
+        token_digest(fresh["access_token"])
+    ]
+    assert RefreshToken.objects.count() == 1
