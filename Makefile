@@ -27,6 +27,7 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
 run: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_customers
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -1,9 +1,11 @@
+import itertools
 from datetime import date
 
 import pytest
 from django.core.cache import cache
 
 from accounts.models import Plan
+from api import credentials
 from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
 
 
@@ -13,6 +15,29 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+_KEY_POOL_SIZE = 4
+_generate_key_pair = credentials.key_pair_generate
+_key_pool: list[credentials.KeyPair] = []
+_key_cycle = None
+
+
+def _pooled_key_pair() -> credentials.KeyPair:
+    global _key_cycle
+    if not _key_pool:
+        _key_pool.extend(_generate_key_pair() for _ in range(_KEY_POOL_SIZE))
+        _key_cycle = itertools.cycle(_key_pool)
+    return next(_key_cycle)
+
+
+@pytest.fixture(autouse=True)
+def _rsa_key_pool(request, monkeypatch):
+    """A new RSA-2048 key pair takes ~65 ms to generate; apps are registered in hundreds of
+    tests. They take turns with a few real pairs (two apps made one after the other never
+    share one); tests marked `real_rsa_keys` generate every pair for real."""
+    if request.node.get_closest_marker("real_rsa_keys") is None:
+        monkeypatch.setattr(credentials, "key_pair_generate", _pooled_key_pair)
 
 
 @pytest.fixture

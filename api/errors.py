@@ -12,6 +12,7 @@ from core import http
 from core.errors import FORBIDDEN, FlowError, RateLimited
 
 from .auth import InvalidToken
+from .refusals import InsufficientScope
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,13 @@ def install(api: NinjaAPI) -> None:
     def refused(request, exc: FlowError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return http.error_response(exc.status, exc.code, exc.message, headers=headers)
+
+    @api.exception_handler(InsufficientScope)
+    def insufficient_scope(request, exc: InsufficientScope):
+        challenge = f'{AUTH_REALM}, error="insufficient_scope", scope="{exc.needed}"'
+        return http.error_response(
+            exc.status, exc.code, exc.message, headers={"WWW-Authenticate": challenge}
+        )
 
     @api.exception_handler(InvalidParameter)
     def invalid_parameter(request, exc: InvalidParameter):

@@ -3,18 +3,24 @@
 
 import json
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import errors, potential_customers
+from . import customers, errors, potential_customers
 from .auth import BearerToken
+from .token_schemas import token_endpoint_document
 
 DESCRIPTION = (
-    "The partner console's 顧客の取り込み by program, shaped like the LINE WORKS Partner API. "
-    'Every call carries `Authorization: Bearer <token>`; every error is `{"code", '
-    '"description"}` JSON.'
+    "The partner console's 顧客の取り込み and customer list by program, shaped like the LINE "
+    "WORKS Partner API. Sign in as an app's service account at `POST /oauth2/v2.0/token` "
+    "(a JWT signed RS256 with the app's private key) or use a personal API token; every call "
+    'carries `Authorization: Bearer <token>`; every error is `{"code", "description"}` JSON '
+    '(the token endpoint\'s are RFC 6749\'s `{"error", "error_description"}`).'
 )
+# Swagger UI from our own static files ("ninja" is an installed app), with no online validator
+# badge: nothing on the page may load from another origin (the CSP would block it anyway).
+DOCS = Swagger(settings={"validatorUrl": None, "persistAuthorization": False})
 
 
 class ObjectParser(Parser):
@@ -38,6 +44,12 @@ class PartnerAPI(NinjaAPI):
     def get_content_type(self) -> str:
         return "application/json"  # as our error answers (JSON is UTF-8 by definition)
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's document of the operations, plus the token endpoint (a plain view)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        token_endpoint_document(schema)
+        return schema
+
 
 api = PartnerAPI(
     title="worksadmin partner API",
@@ -47,8 +59,10 @@ api = PartnerAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=DOCS,
     parser=ObjectParser(),
     renderer=Utf8JSONRenderer(),
 )
 errors.install(api)
 api.add_router("", potential_customers.router)
+api.add_router("", customers.router)

@@ -50,6 +50,7 @@ def _attempt(request, *, domain: str, raw_code: str) -> dict:
         "domain": domain,
         "raw_code": code,
         "client_ip": client_ip(request),
+        "api_app": request.auth.app.client_id if request.auth.app else None,
     }
 
 
@@ -70,6 +71,7 @@ def potential_customer(request, domain: str, query: Query[CodeQuery]):
         "domainId": group.pk,
         "domain": preview.domain,
         "productId": PRODUCT_IDS[preview.plan],
+        "productIds": [PRODUCT_IDS[preview.plan]],
         "notHandledApps": preview.not_handled_apps,
     }
 

@@ -1,12 +1,17 @@
-"""The error responses every authenticated operation documents, with what each one means."""
+"""The error responses the operations document, with what each one means.
+
+Each operation documents only the statuses it can answer (the OpenAPI contract test calls
+every one of them for real), so each picks its own from `ERROR_MEANINGS`.
+"""
 
 from .schemas import Error
 
 ERROR_MEANINGS = {
     400: "The request cannot be read: a missing or malformed field, a body that is not a JSON "
     "object, an overlong domain.",
-    401: "No bearer token, or a wrong or revoked one (see WWW-Authenticate).",
-    403: "The partner may not do this (inactive partner).",
+    401: "No bearer token, or a wrong, expired or revoked one (see WWW-Authenticate).",
+    403: "The partner is inactive, or the token's scope does not allow this method (a "
+    "`partner.read` token and a write; see WWW-Authenticate).",
     404: "A wrong domain/code pair (the same answer whether or not the group exists), or an "
     "unknown resource.",
     405: "The path exists, the method does not (see Allow).",
@@ -14,7 +19,9 @@ ERROR_MEANINGS = {
     429: "Too many failed attempts by this staff member or from this address (see Retry-After).",
     500: "An unexpected error; nothing was changed.",
 }
-ERRORS = {status: Error for status in ERROR_MEANINGS}
+ALL = tuple(ERROR_MEANINGS)
+# Reads of the partner's own data: nothing to conflict with, no attempt to rate-limit.
+READS = (401, 403, 405, 500)
 HEADERS = {
     401: {"WWW-Authenticate": "The bearer challenge."},
     405: {"Allow": "The methods the path takes."},
@@ -22,12 +29,20 @@ HEADERS = {
 }
 
 
-def documented(success: int, meaning: str) -> dict:
+def errors(statuses=ALL) -> dict:
+    """Ninja's `response=` entries for these error statuses."""
+    return {status: Error for status in statuses}
+
+
+ERRORS = errors()
+
+
+def documented(success: int, meaning: str, statuses=ALL, **meanings: str) -> dict:
     """`openapi_extra` for an operation: what each of its responses means, and the headers the
-    errors carry."""
+    errors carry. `meanings` (`m404="…"`) words a status for this operation."""
     responses = {success: {"description": meaning}}
-    for status, error_meaning in ERROR_MEANINGS.items():
-        response = {"description": error_meaning}
+    for status in statuses:
+        response = {"description": meanings.get(f"m{status}", ERROR_MEANINGS[status])}
         if status in HEADERS:
             response["headers"] = {
                 name: {"description": text, "required": True, "schema": {"type": "string"}}

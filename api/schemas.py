@@ -1,12 +1,16 @@
 """The API's request and response bodies. They validate what comes in, shape what goes out and
 are the OpenAPI document's schemas, so the three cannot drift apart."""
 
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictStr
 
+from accounts.models import WorksApp
+
 ProductId = Literal["FR", "STD", "ADV"]
+PRODUCT_ID_MEANING = "FR (free), STD (standard), ADV (advanced)."
 
 
 class Error(Schema):
@@ -21,10 +25,16 @@ class PotentialCustomer(Schema):
     domainId: int  # noqa: N815
     domain: str
     productId: ProductId = Field(  # noqa: N815
-        description="The current plan: FR (free), STD (standard), ADV (advanced)."
+        description="The current plan: " + PRODUCT_ID_MEANING
+    )
+    productIds: list[ProductId] = Field(  # noqa: N815
+        description="The products the customer uses (today one: its plan)."
     )
     notHandledApps: list[str] = Field(  # noqa: N815
-        description="Apps the customer uses that the partner does not handle."
+        description="Apps the customer uses that the partner does not handle, by key: "
+        + ", ".join(f"`{key}` ({label})" for key, label in WorksApp.choices)
+        + ".",
+        examples=[[WorksApp.DRIVE.value, WorksApp.MAIL.value]],
     )
 
 
@@ -41,3 +51,64 @@ class TransferRequest(Schema):
 class TransferAccepted(Schema):
     domain: str
     status: Literal["VERIFIED"]
+
+
+class Partnership(Schema):
+    partnerId: int  # noqa: N815
+    partnerName: str  # noqa: N815
+    completedTime: datetime = Field(  # noqa: N815
+        description="When the switch to the partner completed (the customer's time zone)."
+    )
+
+
+class Customer(Schema):
+    """A customer that switched to buying through the calling partner."""
+
+    tenantId: int  # noqa: N815
+    domainId: int  # noqa: N815
+    domain: str
+    productId: ProductId = Field(description="The current plan: " + PRODUCT_ID_MEANING)  # noqa: N815
+    companyName: str = Field(description="企業/団体名")  # noqa: N815
+    phoneNumber: str = Field(description="電話番号")  # noqa: N815
+    timeZone: str = Field(description="利用地域: an IANA time zone.")  # noqa: N815
+    locale: Literal["ja_JP", "en_US", "ko_KR", "zh_TW", "zh_CN"]
+    domainType: Literal["DOMAIN", "GROUP"] = Field(  # noqa: N815
+        description="GROUP for a group name (no dot), DOMAIN for a domain name."
+    )
+    partnership: Partnership
+
+
+class ResponseMetaData(Schema):
+    nextCursor: str | None = Field(  # noqa: N815
+        description="Pass it as `cursor` (URL-encoded) for the next page; null on the last."
+    )
+
+
+class CustomerList(Schema):
+    customers: list[Customer]
+    responseMetaData: ResponseMetaData  # noqa: N815
+
+
+class Settlement(Schema):
+    """前日までの料金精算: what the customer paid directly for its billing month up to the day
+    before the switch, as shown to it before 承認 and stored with the contract."""
+
+    periodStart: date  # noqa: N815
+    periodEnd: date  # noqa: N815
+    daysElapsed: int  # noqa: N815
+    daysInMonth: int  # noqa: N815
+    subtotal: int = Field(description="Yen, before consumption tax.")
+    tax: int = Field(description="Yen.")
+    total: int = Field(description="Yen.")
+
+
+class Subscription(Schema):
+    """The plan the customer switched with, as agreed at the switch."""
+
+    domainId: int  # noqa: N815
+    productId: ProductId = Field(description=PRODUCT_ID_MEANING)  # noqa: N815
+    seats: int = Field(description="Members (メンバー数).")
+    unitPrice: int = Field(description="Yen per seat per month, before tax.")  # noqa: N815
+    currency: Literal["JPY"]
+    startTime: datetime = Field(description="When the partner contract began.")  # noqa: N815
+    settlement: Settlement

@@ -1,11 +1,18 @@
-"""The partner API, mounted at /api/v1/ (worksadmin/urls.py)."""
+"""The API app's URLs (namespace `api`), included at the site's root (worksadmin/urls.py):
+
+- /api/v1/…: the partner API (Django Ninja), its OpenAPI document and its reference;
+- /oauth2/v2.0/token: the token endpoint (a plain view: RFC 6749 form in, JSON out);
+- /partner/apps/…: the partner console's API apps.
+"""
 
 from functools import wraps
 
-from django.urls import URLPattern
+from django.urls import URLPattern, include, path
 
 from .errors import method_not_allowed
 from .main import api
+from .token_schemas import TOKEN_PATH
+from .views import apps, oauth
 
 
 def _json_405(view):
@@ -22,6 +29,7 @@ def _json_405(view):
 
 
 app_name = "api"  # the namespace NinjaAPI(urls_namespace=...) reverses its own URLs in
+API_PREFIX = "api/v1/"
 # The document and the reference are plain views that would answer any method.
 READ_ONLY = {"openapi-json", "openapi-view"}
 
@@ -42,7 +50,17 @@ def _view(pattern):
 
 
 _patterns, _ninja, _namespace = api.urls
-urlpatterns = [
+# The partner API's own patterns, relative to API_PREFIX.
+api_patterns = [
     URLPattern(pattern.pattern, _view(pattern), pattern.default_args, pattern.name)
     for pattern in _patterns
+]
+
+urlpatterns = [
+    path(API_PREFIX, include(api_patterns)),
+    path(TOKEN_PATH.lstrip("/"), oauth.token, name="oauth-token"),
+    path("partner/apps/", apps.app_list, name="apps"),
+    path("partner/apps/<int:pk>/secret/", apps.app_secret_regenerate, name="app-secret"),
+    path("partner/apps/<int:pk>/key/", apps.app_key_regenerate, name="app-key"),
+    path("partner/apps/<int:pk>/revoke/", apps.app_revoke, name="app-revoke"),
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "CodeExpired",
     "CompanyInfoIncomplete",
     "FlowError",
+    "InvalidCursor",
     "MalformedCodeInput",
     "NotAllowed",
     "OtherPartnersCode",
@@ -49,6 +50,9 @@ CODE_ALREADY_USED = _("このパートナーコードはすでに認証済みの
 OTHER_PARTNER = _("このパートナーコードは別のパートナー向けに発行されています。")
 INACTIVE_PARTNER = _("このパートナーは現在コード認証を行えません。")
 NOT_PARTNER_STAFF = _("コード認証はパートナー担当者のみ行えます。")
+INVALID_CURSOR = _(
+    "cursor の値が正しくありません。前のページの nextCursor をそのまま指定してください。"
+)
 RATE_LIMITED = _(
     "コード認証の失敗が続いたため、一時的に制限しています。%(minutes)s分後にもう一度お試しください。"
 )
@@ -108,6 +112,14 @@ class PartnerInactive(FlowError):
     code = "FORBIDDEN"
     status = 403
     message = INACTIVE_PARTNER
+
+
+class InvalidCursor(FlowError):
+    """A list's cursor that this listing did not hand out (forged, truncated, or another's)."""
+
+    code = "INVALID_PARAMETER"
+    status = 400
+    message = INVALID_CURSOR
 
 
 class RateLimited(core_errors.RateLimited):

@@ -8,7 +8,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner, WorksGroup
+from core.cursors import cursor_decode, cursor_encode
 
+from . import errors
 from .models import PartnerCode, PartnerContract
 from .settlement import Settlement, settlement_until_yesterday
 
@@ -149,3 +151,77 @@ def partner_list(*, query: str = "") -> QuerySet[Partner]:
             Q(name__icontains=query) | Q(region__icontains=query) | Q(description__icontains=query)
         )
     return partners.order_by("name")
+
+
+# The partner API's customer list -----------------------------------------------------------
+
+CUSTOMER_CURSOR_SALT = "partners.customer-contract-list"
+CUSTOMER_SORT_NAME = "works_group__company_info__company_name"
+CUSTOMER_SORT_TIEBREAK = "works_group_id"
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    contracts: list[PartnerContract]
+    next_cursor: str | None  # None on the last page
+
+
+def _customer_contracts(partner: Partner) -> QuerySet[PartnerContract]:
+    return PartnerContract.objects.filter(partner=partner).select_related(
+        "works_group__company_info", "partner"
+    )
+
+
+def customer_contract_list(
+    *,
+    partner: Partner,
+    domain: str | None = None,
+    descending: bool = False,
+    cursor: str | None = None,
+    count: int = 10,
+) -> CustomerPage:
+    """One page of the customers that switched to `partner`, by company name (then domain ID),
+    with the cursor of the next page.
+
+    Keyset pagination: a page starts after the last row of the one before, so rows inserted
+    meanwhile never shift a page and none is shown twice or skipped; no COUNT(*), one query
+    per page whatever its position. A cursor is only good for the listing it came from (same
+    partner, order and domain filter); any other is `InvalidCursor`.
+    """
+    listing = {"p": partner.pk, "desc": descending, "d": domain or ""}
+    contracts = _customer_contracts(partner)
+    if domain:
+        contracts = contracts.filter(works_group__domain=domain.strip().lower())
+    if cursor:
+        position = cursor_decode(cursor, salt=CUSTOMER_CURSOR_SALT)
+        if position is None or position.get("listing") != listing:
+            raise errors.InvalidCursor
+        contracts = contracts.filter(_after(position["name"], position["id"], descending))
+    sort = [CUSTOMER_SORT_NAME, CUSTOMER_SORT_TIEBREAK]
+    contracts = contracts.order_by(*(f"-{key}" if descending else key for key in sort))
+    rows = list(contracts[: count + 1])
+    if len(rows) <= count:
+        return CustomerPage(contracts=rows, next_cursor=None)
+    last = rows[count - 1]
+    position = {
+        "listing": listing,
+        "name": last.works_group.company_info.company_name,
+        "id": last.works_group_id,
+    }
+    return CustomerPage(
+        contracts=rows[:count], next_cursor=cursor_encode(position, salt=CUSTOMER_CURSOR_SALT)
+    )
+
+
+def _after(name: str, group_id: int, descending: bool) -> Q:
+    """The rows that sort after (name, group_id): a row comparison spelled out for the ORM."""
+    beyond = "lt" if descending else "gt"
+    return Q(**{f"{CUSTOMER_SORT_NAME}__{beyond}": name}) | Q(
+        **{CUSTOMER_SORT_NAME: name, f"{CUSTOMER_SORT_TIEBREAK}__{beyond}": group_id}
+    )
+
+
+def customer_contract_get(*, partner: Partner, domain_id: int) -> PartnerContract | None:
+    """The contract of the group `domain_id` if it switched to `partner`; None otherwise (a
+    group that exists but is another partner's customer reads the same as none)."""
+    return _customer_contracts(partner).filter(works_group_id=domain_id).first()

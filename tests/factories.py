@@ -7,6 +7,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import AuditEvent, Channel, CompanyInfo, Partner, Plan, User, WorksGroup
+from api import credentials
+from api.models import AccessToken, ApiApp, RefreshToken, UsedAssertion
 from outbox.models import OutboundEmail
 from partners.codes import code_expiry, generate_code
 from partners.models import PartnerCode, PartnerContract
@@ -172,3 +174,56 @@ class OutboundEmailFactory(DjangoModelFactory[OutboundEmail]):
     body_text = "パートナーによるコードの認証が完了しました。"
     body_html = "<p>パートナーによるコードの認証が完了しました。</p>"
     language = "ja"
+
+
+class ApiAppFactory(DjangoModelFactory[ApiApp]):
+    """An app of a partner's staff member. Its secret and private key are not kept (as in
+    production): to sign in with an app, register it with `api.services.api_app_create`."""
+
+    class Meta:
+        model = ApiApp
+
+    created_by = factory.SubFactory(UserFactory, staff=True)
+    partner = factory.SelfAttribute("created_by.partner")
+    name = factory.Sequence(lambda n: f"連携アプリ{n}")
+    client_id = factory.LazyFunction(credentials.client_id_generate)
+    client_secret_hash = factory.LazyFunction(
+        lambda: credentials.token_digest(credentials.client_secret_generate())
+    )
+    service_account = factory.LazyFunction(credentials.service_account_generate)
+    public_key_pem = factory.LazyFunction(lambda: credentials.key_pair_generate().public_pem)
+    scopes = factory.LazyFunction(lambda: ["partner", "partner.read"])
+
+
+class RefreshTokenFactory(DjangoModelFactory[RefreshToken]):
+    class Meta:
+        model = RefreshToken
+
+    app = factory.SubFactory(ApiAppFactory)
+    token_hash = factory.LazyFunction(
+        lambda: credentials.token_digest(credentials.token_generate("rt_"))
+    )
+    scopes = factory.SelfAttribute("app.scopes")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
+
+
+class AccessTokenFactory(DjangoModelFactory[AccessToken]):
+    class Meta:
+        model = AccessToken
+
+    app = factory.SubFactory(ApiAppFactory)
+    refresh_token = factory.SubFactory(RefreshTokenFactory, app=factory.SelfAttribute("..app"))
+    token_hash = factory.LazyFunction(
+        lambda: credentials.token_digest(credentials.token_generate("at_"))
+    )
+    scopes = factory.SelfAttribute("app.scopes")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+class UsedAssertionFactory(DjangoModelFactory[UsedAssertion]):
+    class Meta:
+        model = UsedAssertion
+
+    app = factory.SubFactory(ApiAppFactory)
+    digest = factory.LazyFunction(lambda: credentials.token_digest(credentials.token_generate("")))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))

@@ -1,6 +1,12 @@
 import pytest
 
-from tests.factories import PartnerCodeFactory, PartnerContractFactory, UserFactory
+from tests.factories import (
+    AccessTokenFactory,
+    PartnerCodeFactory,
+    PartnerContractFactory,
+    UsedAssertionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -10,3 +16,12 @@ def test_factories_build_valid_objects():
     code = PartnerCodeFactory(verified=True)
     for obj in (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True)):
         obj.full_clean()
+
+
+def test_api_factories_build_valid_objects():
+    access = AccessTokenFactory()
+    used = UsedAssertionFactory(app=access.app)
+    for obj in (access, access.refresh_token, access.app, used):
+        obj.full_clean()
+    assert access.app.partner == access.app.created_by.partner
+    assert access.refresh_token.app == access.app

@@ -226,6 +226,9 @@ CONSUMPTION_TAX_PERCENT = env.int("CONSUMPTION_TAX_PERCENT", default=10)
 APPROVAL_WINDOW_DAYS = env.int("APPROVAL_WINDOW_DAYS", default=30)
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 60)
+# Service-account sign-in (/oauth2/v2.0/token): lifetimes of what the token endpoint issues.
+OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=24 * 60 * 60)
+OAUTH_REFRESH_TOKEN_DAYS = env.int("OAUTH_REFRESH_TOKEN_DAYS", default=90)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 

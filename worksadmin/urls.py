@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("partners.urls")),
     path("", include("outbox.urls")),
-    path("api/v1/", include("api.urls")),
+    path("", include("api.urls")),  # /api/v1/, /oauth2/v2.0/token, /partner/apps/
     # Any other /api/ path answers JSON, with DEBUG on as well.
     re_path(r"^api/", core_views.page_not_found),
     path("ops/", admin.site.urls),

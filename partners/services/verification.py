@@ -41,12 +41,15 @@ def code_preview(
     domain: str,
     raw_code: str,
     client_ip: str | None = None,
+    api_app: str | None = None,
     now: datetime | None = None,
 ) -> Preview:
     """顧客の取り込み, first half: check the pair and show who the customer is. Writes nothing
-    but a failed attempt."""
+    but a failed attempt.
+
+    `api_app`: the client ID of the API app the call signed in as, if any (audited)."""
     now = now or timezone.now()
-    with _attempt(staff=staff, domain=domain, client_ip=client_ip, now=now):
+    with _attempt(staff=staff, domain=domain, client_ip=client_ip, api_app=api_app, now=now):
         code = _lookup(partner=partner, domain=domain, raw_code=raw_code, now=now, lock=False)
     group = code.works_group
     handled = set(partner.handled_apps)
@@ -70,15 +73,18 @@ def code_verify(
     raw_code: str,
     show_profile: bool,
     client_ip: str | None = None,
+    api_app: str | None = None,
     now: datetime | None = None,
 ) -> PartnerCode:
     """Confirming 顧客の取り込み: the first partner to verify wins, every later attempt is refused.
 
     「パートナーがコード番号の認証を行った時点で、有効期間に関わらず上記コード番号の再利用は
-    できなくなります。」 The customer's super admin is e-mailed to approve.
+    できなくなります。」 The customer's super admin is e-mailed to approve. An API app acts as the
+    staff member who registered it; its client ID (`api_app`) is recorded in the audit trail.
     """
     now = now or timezone.now()
-    with _attempt(staff=staff, domain=domain, client_ip=client_ip, now=now), transaction.atomic():
+    attempt = _attempt(staff=staff, domain=domain, client_ip=client_ip, api_app=api_app, now=now)
+    with attempt, transaction.atomic():
         code = _lookup(partner=partner, domain=domain, raw_code=raw_code, now=now, lock=True)
         code.status = PartnerCode.Status.VERIFIED
         code.verified_at = now
@@ -92,15 +98,25 @@ def code_verify(
             actor=staff,
             works_group=code.works_group,
             partner=partner,
-            details={"code": code.masked, "show_partner_profile": show_profile},
+            details={
+                "code": code.masked,
+                "show_partner_profile": show_profile,
+                **_via(api_app),
+            },
             now=now,
         )
         customer_notify_verified(code, staff=staff)
         return code
 
 
+def _via(api_app: str | None) -> dict:
+    return {"api_app": api_app} if api_app else {}
+
+
 @contextmanager
-def _attempt(*, staff: User, domain: str, client_ip: str | None, now: datetime) -> Iterator[None]:
+def _attempt(
+    *, staff: User, domain: str, client_ip: str | None, api_app: str | None, now: datetime
+) -> Iterator[None]:
     """A verification attempt under the rate limit: a failure inside is counted and audited
     (after the attempt's own transaction has rolled back) and raised on."""
     if not staff.is_partner_staff:
@@ -113,7 +129,7 @@ def _attempt(*, staff: User, domain: str, client_ip: str | None, now: datetime) 
         yield
     except errors.VerificationFailed as exc:
         ratelimit.record_failure(keys, window=settings.VERIFY_RATE_WINDOW_SECONDS)
-        _audit_failed_attempt(staff=staff, domain=domain, error=exc, now=now)
+        _audit_failed_attempt(staff=staff, domain=domain, error=exc, api_app=api_app, now=now)
         raise
 
 
@@ -125,7 +141,7 @@ def _limit_keys(*, staff: User, client_ip: str | None) -> list[str]:
 
 
 def _audit_failed_attempt(
-    *, staff: User, domain: str, error: errors.FlowError, now: datetime
+    *, staff: User, domain: str, error: errors.FlowError, api_app: str | None, now: datetime
 ) -> None:
     # Only a right pair (expired, cancelled, used) may name the group: a wrong pair
     # must not reveal whether the group exists, not even in its own audit log.
@@ -137,7 +153,7 @@ def _audit_failed_attempt(
         actor=staff,
         partner=staff.partner,
         works_group=group,
-        details={"domain": domain[:64], "reason": error.code},
+        details={"domain": domain[:64], "reason": error.code, **_via(api_app)},
         now=now,
     )
 

@@ -2,8 +2,11 @@ import json
 
 import pytest
 
+from api.services import api_app_create
 from partners.tokens import api_token_create
-from tests.factories import PartnerCodeFactory
+from tests.factories import PartnerCodeFactory, PartnerContractFactory
+
+from .oauth_support import sign_in
 
 CUSTOMERS = "/api/v1/partners/potential-customers/"
 
@@ -34,6 +37,9 @@ class ApiClient:
             headers=self._headers(headers),
             **extra,
         )
+
+    def get(self, path: str, query: dict | None = None, *, headers: dict | None = None):
+        return self.client.get(path, query or {}, headers=self._headers(headers))
 
     def request(self, method: str, path: str, *, headers: dict | None = None, **extra):
         return self.client.generic(method, path, headers=self._headers(headers), **extra)
@@ -67,3 +73,32 @@ def code(super_admin):
 
 def transfer_body(code, *, show_profile: bool = True) -> dict:
     return {"partnerCode": code.code, "enablePartnerProfileDisplay": show_profile}
+
+
+# -- OAuth: apps of ABC 株式会社 and access tokens of each scope -----------------------------
+
+
+@pytest.fixture
+def app_credentials(staff):
+    """An app of the staff member's partner that may ask for both scopes."""
+    return api_app_create(staff=staff, name="基幹システム連携", scopes=["partner", "partner.read"])
+
+
+@pytest.fixture
+def oauth_api(client, app_credentials):
+    """The API through an OAuth access token with the `partner` scope."""
+    return ApiClient(client, sign_in(client, app_credentials, scope="partner")["access_token"])
+
+
+@pytest.fixture
+def read_api(client, app_credentials):
+    """The API through an OAuth access token with only `partner.read`."""
+    return ApiClient(client, sign_in(client, app_credentials, scope="partner.read")["access_token"])
+
+
+@pytest.fixture
+def customer_contract(partner, staff):
+    """A customer that switched to ABC 株式会社."""
+    return PartnerContractFactory(
+        code__verified_partner=partner, code__verified_by=staff, partner=partner
+    )

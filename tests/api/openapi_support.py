@@ -14,6 +14,11 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DOCUMENT_URL = "/api/v1/openapi.json"
 CUSTOMER_PATH = "/api/v1/partners/potential-customers/{domain}"
 TRANSFER_PATH = "/api/v1/partners/potential-customers/{domain}/transfer"
+CUSTOMERS_PATH = "/api/v1/partners/customers"
+ONE_CUSTOMER_PATH = "/api/v1/partners/customers/{domainId}"
+SUBSCRIPTION_PATH = "/api/v1/partners/customers/{domainId}/subscription"
+TOKEN_PATH = "/oauth2/v2.0/token"
+FORM = "application/x-www-form-urlencoded"
 
 
 def openapi_document() -> dict:
@@ -48,8 +53,10 @@ def response_validator(document, path, method, status) -> Draft202012Validator:
     )
 
 
-def request_validator(document, path, method) -> Draft202012Validator:
-    return validator(document, "paths", path, method, "requestBody", "content", JSON, "schema")
+def request_validator(document, path, method, content_type=JSON) -> Draft202012Validator:
+    return validator(
+        document, "paths", path, method, "requestBody", "content", content_type, "schema"
+    )
 
 
 def operation_of(document: dict, url_path: str, method: str) -> tuple[str, dict] | None:

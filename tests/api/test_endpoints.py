@@ -49,6 +49,7 @@ def test_get_previews_the_customer_as_the_line_works_api_does(api, code, plan, p
         "domainId": group.pk,
         "domain": group.domain,
         "productId": product_id,
+        "productIds": [product_id],
         "notHandledApps": ["drive", "mail"],  # the partner handles talk and calendar
     }
 

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import PartnerCodeFactory, WorksGroupFactory
+from api.services import api_app_create
+from tests.factories import PartnerCodeFactory, PartnerContractFactory, WorksGroupFactory
 from tests.support import AUDIT_EVENTS, TOKEN_LAST_USE, nothing_written
 
 from .conftest import ApiClient
+from .oauth_support import sign_in
 from .openapi_support import JSON, check_response, openapi_document, operation_of
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,16 @@ transfer_bodies = st.one_of(
     texts,
 )
 methods = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+domain_ids = st.one_of(st.integers(0, 50), st.integers(0, 10**40))
+list_queries = st.fixed_dictionaries(
+    {},
+    optional={
+        "count": st.one_of(st.integers(-5, 40).map(str), texts),
+        "cursor": texts,
+        "domain": st.one_of(st.just(KNOWN_DOMAIN), texts),
+        "orderBy": st.one_of(st.sampled_from(["name asc", "name desc", "name"]), texts),
+    },
+)
 
 
 @pytest.fixture
@@ -59,11 +71,28 @@ def known_code(staff):
     return PartnerCodeFactory(works_group=WorksGroupFactory(domain=KNOWN_DOMAIN))
 
 
-def _authorization(draw, secret: str) -> dict:
-    choice = draw(st.sampled_from(["none", "valid", "bearer-garbage", "garbage", "lowercase"]))
+@pytest.fixture
+def oauth_tokens(client, staff, partner):
+    """Access tokens of both scopes, and a customer of the partner to read."""
+    PartnerContractFactory(code__verified_partner=partner, partner=partner)
+    app = api_app_create(staff=staff, name="連携", scopes=["partner", "partner.read"])
+    return {
+        scope: sign_in(client, app, scope=scope)["access_token"]
+        for scope in ("partner", "partner.read")
+    }
+
+
+def _authorization(draw, secret: str, oauth: dict[str, str]) -> dict:
+    choice = draw(
+        st.sampled_from(
+            ["none", "valid", "oauth", "oauth-read", "bearer-garbage", "garbage", "lowercase"]
+        )
+    )
     value = {
         "none": None,
         "valid": f"Bearer {secret}",
+        "oauth": f"Bearer {oauth['partner']}",
+        "oauth-read": f"Bearer {oauth['partner.read']}",
         "lowercase": f"bearer {secret}",
         "bearer-garbage": "Bearer " + draw(texts),
         "garbage": draw(texts),
@@ -78,6 +107,9 @@ def _path(draw) -> str:
             [
                 f"/api/v1/partners/potential-customers/{domain}",
                 f"/api/v1/partners/potential-customers/{domain}/transfer",
+                "/api/v1/partners/customers",
+                f"/api/v1/partners/customers/{draw(domain_ids)}",
+                f"/api/v1/partners/customers/{draw(domain_ids)}/subscription",
                 f"/api/v1/{domain}",
                 f"/api/{domain}/{quote(draw(texts), safe='/')}",
             ]
@@ -93,14 +125,17 @@ def _path(draw) -> str:
 )
 @given(data=st.data())
 def test_generated_requests_never_get_a_5xx_and_always_get_documented_json(
-    client, token_and_secret, known_code, data
+    client, token_and_secret, oauth_tokens, known_code, data
 ):
     api = ApiClient(client, None)
     draw = data.draw
     path = _path(draw)
     method = draw(methods)
-    headers = _authorization(draw, token_and_secret[1])
-    query = {"partnerCode": draw(codes)} if draw(st.booleans()) else {}
+    headers = _authorization(draw, token_and_secret[1], oauth_tokens)
+    if path.endswith("/customers"):
+        query = draw(list_queries)
+    else:
+        query = {"partnerCode": draw(codes)} if draw(st.booleans()) else {}
     body = draw(transfer_bodies) if method != "GET" else ""
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")

@@ -1,18 +1,27 @@
 """The OpenAPI document at /api/v1/openapi.json against the real API, response by response."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern
 from jsonschema import Draft202012Validator
 
 from api import urls as api_urls
-from partners import services
-from tests.factories import PartnerCodeFactory, PartnerFactory
+from api.oauth import JWT_BEARER
+from partners import selectors, services
+from tests.factories import PartnerCodeFactory, PartnerContractFactory, PartnerFactory
 
 from .conftest import ApiClient, transfer_body
+from .oauth_support import sign, token_request
 from .openapi_support import (
     CUSTOMER_PATH,
+    CUSTOMERS_PATH,
     DOCUMENT_URL,
+    FORM,
+    ONE_CUSTOMER_PATH,
+    SUBSCRIPTION_PATH,
+    TOKEN_PATH,
     TRANSFER_PATH,
     check_response,
     documented_responses,
@@ -32,16 +41,28 @@ def document(client):
 
 
 class World:
-    """One customer's open code, an API client with a token of ABC 株式会社, and the ways a
-    scenario bends them."""
+    """One customer's open code, a customer that switched to ABC 株式会社, an API client with
+    a token of ABC 株式会社, one of its apps, and the ways a scenario bends them."""
 
-    def __init__(self, *, api, token, code, settings, monkeypatch):
-        self.api, self.token, self.code = api, token, code
+    def __init__(self, *, api, token, code, contract, app, settings, monkeypatch):
+        self.api, self.token, self.code, self.contract = api, token, code, contract
+        self.app = app
         self.settings, self.monkeypatch = settings, monkeypatch
         self.domain = code.works_group.domain
 
     def url(self, path: str) -> str:
-        return path.format(domain=self.domain)
+        return path.format(domain=self.domain, domainId=self.contract.works_group_id)
+
+    def read(self, path: str, query: dict | None = None, *, api: ApiClient | None = None):
+        return (api or self.api).get(self.url(path), query)
+
+    def another_partners_customer(self) -> str:
+        other = PartnerContractFactory()
+        return path_for(ONE_CUSTOMER_PATH, other.works_group_id)
+
+    def sign_in(self, **params):
+        params = {"grant_type": JWT_BEARER, "assertion": sign(self.app), **params}
+        return token_request(self.api.client, self.app, **params)
 
     def get(self, code: str | None = None, *, api: ApiClient | None = None):
         return (api or self.api).preview(self.domain, code or self.code.code)
@@ -52,11 +73,11 @@ class World:
     def without_token(self) -> ApiClient:
         return ApiClient(self.api.client, None)
 
-    def with_bug_in(self, verb: str) -> ApiClient:
+    def with_bug_in(self, verb: str, module=services) -> ApiClient:
         def broken(**kwargs):
             raise RuntimeError("a bug")
 
-        self.monkeypatch.setattr(services, verb, broken)
+        self.monkeypatch.setattr(module, verb, broken)
         return ApiClient(Client(raise_request_exception=False), self.api.secret)
 
     def partner_deactivated(self) -> "World":
@@ -98,12 +119,54 @@ SCENARIOS = {
     (TRANSFER_PATH, "post", "409"): lambda w: w.verified().post(),
     (TRANSFER_PATH, "post", "429"): lambda w: w.rate_limited().post(),
     (TRANSFER_PATH, "post", "500"): lambda w: w.post(api=w.with_bug_in("code_verify")),
+    (CUSTOMERS_PATH, "get", "200"): lambda w: w.read(CUSTOMERS_PATH, {"count": 1}),
+    (CUSTOMERS_PATH, "get", "400"): lambda w: w.read(CUSTOMERS_PATH, {"cursor": "forged"}),
+    (CUSTOMERS_PATH, "get", "401"): lambda w: w.read(CUSTOMERS_PATH, api=w.without_token()),
+    (CUSTOMERS_PATH, "get", "403"): lambda w: w.partner_deactivated().read(CUSTOMERS_PATH),
+    (CUSTOMERS_PATH, "get", "405"): lambda w: w.api.request("POST", CUSTOMERS_PATH),
+    (CUSTOMERS_PATH, "get", "500"): lambda w: w.read(
+        CUSTOMERS_PATH, api=w.with_bug_in("customer_contract_list", selectors)
+    ),
+    (ONE_CUSTOMER_PATH, "get", "200"): lambda w: w.read(ONE_CUSTOMER_PATH),
+    (ONE_CUSTOMER_PATH, "get", "401"): lambda w: w.read(ONE_CUSTOMER_PATH, api=w.without_token()),
+    (ONE_CUSTOMER_PATH, "get", "403"): lambda w: w.partner_deactivated().read(ONE_CUSTOMER_PATH),
+    (ONE_CUSTOMER_PATH, "get", "404"): lambda w: w.api.get(w.another_partners_customer()),
+    (ONE_CUSTOMER_PATH, "get", "405"): lambda w: w.api.request("DELETE", w.url(ONE_CUSTOMER_PATH)),
+    (ONE_CUSTOMER_PATH, "get", "500"): lambda w: w.read(
+        ONE_CUSTOMER_PATH, api=w.with_bug_in("customer_contract_get", selectors)
+    ),
+    (SUBSCRIPTION_PATH, "get", "200"): lambda w: w.read(SUBSCRIPTION_PATH),
+    (SUBSCRIPTION_PATH, "get", "401"): lambda w: w.read(SUBSCRIPTION_PATH, api=w.without_token()),
+    (SUBSCRIPTION_PATH, "get", "403"): lambda w: w.partner_deactivated().read(SUBSCRIPTION_PATH),
+    (SUBSCRIPTION_PATH, "get", "404"): lambda w: w.api.get(
+        w.another_partners_customer() + "/subscription"
+    ),
+    (SUBSCRIPTION_PATH, "get", "405"): lambda w: w.api.request("PUT", w.url(SUBSCRIPTION_PATH)),
+    (SUBSCRIPTION_PATH, "get", "500"): lambda w: w.read(
+        SUBSCRIPTION_PATH, api=w.with_bug_in("customer_contract_get", selectors)
+    ),
+    (TOKEN_PATH, "post", "200"): lambda w: w.sign_in(),
+    (TOKEN_PATH, "post", "400"): lambda w: w.sign_in(assertion=sign(w.app, exp=1)),
+    (TOKEN_PATH, "post", "401"): lambda w: w.sign_in(client_secret="wrong"),
+    (TOKEN_PATH, "post", "405"): lambda w: w.api.client.get(TOKEN_PATH),
 }
 
 
+def path_for(template: str, domain_id: int) -> str:
+    return template.format(domainId=domain_id)
+
+
 @pytest.fixture
-def world(api, api_token, code, settings, monkeypatch):
-    return World(api=api, token=api_token, code=code, settings=settings, monkeypatch=monkeypatch)
+def world(api, api_token, code, customer_contract, app_credentials, settings, monkeypatch):
+    return World(
+        api=api,
+        token=api_token,
+        code=code,
+        contract=customer_contract,
+        app=app_credentials,
+        settings=settings,
+        monkeypatch=monkeypatch,
+    )
 
 
 def test_the_served_document_is_openapi_3_1_built_in_code(document):
@@ -123,12 +186,25 @@ def test_every_documented_response_has_a_scenario_below_and_nothing_else(documen
 def test_every_api_route_is_documented_and_every_documented_path_routed(document):
     not_operations = {"openapi-json", "openapi-view", "api-root"}
     routes = {
-        "/api/v1/" + str(pattern.pattern).replace("<domain>", "{domain}")
-        for pattern in api_urls.urlpatterns
+        "/" + api_urls.API_PREFIX + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        for pattern in api_urls.api_patterns
         if isinstance(pattern, URLPattern) and pattern.name not in not_operations
     }
 
-    assert routes == set(document["paths"])
+    assert routes | {TOKEN_PATH} == set(document["paths"])
+
+
+def test_the_token_endpoint_s_documented_form_is_the_one_it_accepts(document, world):
+    form = {
+        "grant_type": JWT_BEARER,
+        "client_id": world.app.app.client_id,
+        "client_secret": world.app.client_secret,
+        "assertion": sign(world.app),
+        "scope": "partner.read",
+    }
+
+    assert not list(request_validator(document, TOKEN_PATH, "post", FORM).iter_errors(form))
+    assert world.sign_in(**form).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -152,7 +228,8 @@ def test_the_endpoints_need_a_bearer_token_but_the_document_does_not(client, doc
     schemes = document["components"]["securitySchemes"]
     assert {scheme["scheme"] for scheme in schemes.values()} == {"bearer"}
     for path, method, _status in documented_responses(document):
-        assert document["paths"][path][method]["security"] == [{name: []} for name in schemes]
+        expected = [] if path == TOKEN_PATH else [{name: []} for name in schemes]
+        assert document["paths"][path][method]["security"] == expected
     assert client.get(DOCUMENT_URL).status_code == 200  # no token
 
 

@@ -202,6 +202,16 @@ def test_partner_console(axe_page, audit, customer, abc_staff, width):
     expect(page.locator("table")).to_contain_text("承認待ち")
     audit.check(page, "customers")
 
+    page.goto("/partner/apps/")
+    page.get_by_role("button", name="登録").click()
+    expect(page.locator(".field-invalid").first).to_be_visible()
+    audit.check(page, "apps-with-errors")
+    page.get_by_label("アプリ名").fill("基幹システム連携")
+    page.get_by_label("partner（参照と更新）").check()
+    page.get_by_role("button", name="登録").click()
+    expect(page.locator("#app-private-key")).to_contain_text("BEGIN PRIVATE KEY")
+    audit.check(page, "app-registered")
+
     audit.assert_clean()
 
 

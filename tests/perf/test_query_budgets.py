@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from partners.models import ApiToken
+from api.models import ApiApp
+from api.services import api_app_create
+from partners.models import ApiToken, PartnerContract
 from partners.tokens import api_token_create
+from tests.api.oauth_support import sign_in
 from tests.factories import (
     AuditEventFactory,
     PartnerCodeFactory,
@@ -204,3 +207,69 @@ def test_signed_in_customer_tenant_comes_with_the_user(
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries]
     assert '"accounts_companyinfo"' not in tables
     assert '"accounts_worksgroup"' not in tables
+
+
+# The partner API's customer list: keyset pages, one query each ---------------------------
+
+
+@pytest.fixture
+def bearer(client, staff):
+    app = api_app_create(staff=staff, name="連携", scopes=["partner.read"])
+    return {"Authorization": f"Bearer {sign_in(client, app)['access_token']}"}
+
+
+def _api_queries(django_assert_max_num_queries, client, url, bearer, **query):
+    with django_assert_max_num_queries(BUDGET) as captured:
+        response = client.get(url, query, headers=bearer)
+    assert response.status_code == 200, response.content
+    return response, captured.captured_queries
+
+
+@pytest.mark.parametrize("order", ["name asc", "name desc"])
+def test_every_page_of_the_customer_list_costs_the_same_queries(
+    django_assert_max_num_queries, client, bearer, data, order
+):
+    """The first page, a page in the middle and the last, at 3 customers and at 60: the same
+    count each time, and never a COUNT(*)."""
+    counts = set()
+    for size in (SMALL, LARGE):
+        grow(to=size, **data)
+        cursor, pages = None, 0
+        while True:
+            query = {"count": 2, "orderBy": order, **({"cursor": cursor} if cursor else {})}
+            response, queries = _api_queries(
+                django_assert_max_num_queries, client, "/api/v1/partners/customers", bearer, **query
+            )
+            counts.add(len(queries))
+            assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+            cursor, pages = response.json()["responseMetaData"]["nextCursor"], pages + 1
+            if cursor is None:
+                break
+    assert pages > 10  # at 60 rows of everything, 30 of them the partner's customers
+    assert len(counts) == 1, counts
+
+
+@pytest.mark.parametrize("suffix", ["", "/subscription"])
+def test_a_customer_reads_in_constant_queries(
+    django_assert_max_num_queries, client, bearer, data, suffix
+):
+    counts = []
+    for size in (SMALL, LARGE):
+        grow(to=size, **data)
+        contract = PartnerContract.objects.filter(partner=data["partner"]).first()
+        url = f"/api/v1/partners/customers/{contract.works_group_id}{suffix}"
+        _response, queries = _api_queries(django_assert_max_num_queries, client, url, bearer)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_partner_apps_page_queries_do_not_grow(django_assert_max_num_queries, login, staff, data):
+    client = login(staff)
+    counts = []
+    for size in (SMALL, LARGE):
+        for index in range(size - ApiApp.objects.filter(partner=staff.partner).count()):
+            api_app_create(staff=staff, name=f"アプリ {index}", scopes=["partner"])
+        with django_assert_max_num_queries(BUDGET) as captured:
+            assert client.get("/partner/apps/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

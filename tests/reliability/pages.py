@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from django.test import Client
 
+from api.models import ApiApp
 from partners import services
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 
@@ -62,6 +63,12 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page("import with errors", "/partner/customers/import/", "post", domain="x", code="bad")
     yield page("tokens", "/partner/tokens/")
     yield page("token created", "/partner/tokens/", "post", name="基幹システム")
+    yield page("apps", "/partner/apps/")
+    yield page("app with errors", "/partner/apps/", "post", name="")
+    yield page("app registered", "/partner/apps/", "post", name="連携", scopes=["partner"])
+    app = ApiApp.objects.get(created_by=staff)
+    yield page("app secret renewed", f"/partner/apps/{app.pk}/secret/", "post")
+    yield page("app key renewed", f"/partner/apps/{app.pk}/key/", "post")
 
     client.force_login(super_admin)
     services.contract_complete(works_group=group, by=super_admin)

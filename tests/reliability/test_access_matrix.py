@@ -4,6 +4,9 @@ Seven visitors: anonymous; the super admin and the admin of a works group (G); t
 admin of another group; the staff of the partner that verified G's code (P) and of another
 partner; an operator. Partner staff call the API with their partner's token; everyone else
 has only a session, which the API does not accept. Another tenant's object is a 404.
+
+A second matrix calls every API operation with each kind of token: a personal token, OAuth
+access tokens of P's app with `partner` and with `partner.read`, and one of another partner.
 """
 
 import json
@@ -15,12 +18,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User, WorksGroup
+from api.services import api_app_create
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
+from tests.api.oauth_support import sign_in
+from tests.api.openapi_support import openapi_document
 from tests.factories import (
     AuditEventFactory,
     OutboundEmailFactory,
     PartnerCodeFactory,
+    PartnerContractFactory,
     PartnerFactory,
     UserFactory,
     WorksGroupFactory,
@@ -48,10 +55,11 @@ class World:
     users: dict[str, User | None]
     secrets: dict[str, str]
     ids: dict[str, object]
+    tokens: dict[str, str]  # the second matrix's bearer tokens, by kind
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, client) -> World:
     group = WorksGroupFactory()
     super_admin = UserFactory(works_group=group)
     partner = PartnerFactory()
@@ -67,6 +75,9 @@ def world(db) -> World:
     api_code = PartnerCodeFactory(intended_partner=partner)
     token, secret = api_token_create(staff=staff, name="基幹システム")
     _other_token, other_secret = api_token_create(staff=other_staff, name="他社システム")
+    app = api_app_create(staff=staff, name="基幹システム連携", scopes=["partner", "partner.read"])
+    other_app = api_app_create(staff=other_staff, name="他社連携", scopes=["partner"])
+    customer = PartnerContractFactory(code__verified_partner=partner, partner=partner)
     users = {
         "anonymous": None,
         "super_admin": super_admin,
@@ -85,6 +96,14 @@ def world(db) -> World:
         "user": super_admin.pk,
         "api_domain": api_code.works_group.domain,
         "api_code": api_code.code,
+        "app": app.app.pk,
+        "customer": customer.works_group_id,
+    }
+    tokens = {
+        "personal": secret,
+        "partner": sign_in(client, app, scope="partner")["access_token"],
+        "partner.read": sign_in(client, app, scope="partner.read")["access_token"],
+        "other_partner": sign_in(client, other_app)["access_token"],
     }
     return World(
         group=group,
@@ -94,6 +113,7 @@ def world(db) -> World:
         users=users,
         secrets={"staff": secret, "other_staff": other_secret},
         ids=ids,
+        tokens=tokens,
     )
 
 
@@ -130,6 +150,13 @@ MATRIX = [
     ("POST", "/partner/customers/import/",             {},   (302, 403, 403, 403, 200, 200, 403)),
     ("GET",  "/partner/tokens/",                       None, (302, 403, 403, 403, 200, 200, 403)),
     ("POST", "/partner/tokens/{token}/revoke/",        {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/partner/apps/",                         None, (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/apps/",                         {},   (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/apps/{app}/secret/",            {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/apps/{app}/key/",               {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/apps/{app}/revoke/",            {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/oauth2/v2.0/token",                     None, (405, 405, 405, 405, 405, 405, 405)),
+    ("POST", "/oauth2/v2.0/token",                     {},   (400, 400, 400, 400, 400, 400, 400)),
     ("GET",  "/ops/",                                  None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/worksgroup/{group}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/user/{user}/change/",      None, (302, 302, 302, 302, 302, 302, 200)),
@@ -146,6 +173,10 @@ MATRIX = [
     ("POST", "/api/v1/partners/potential-customers/{api_domain}/transfer",
              {"partnerCode": "{api_code}", "enablePartnerProfileDisplay": True},
                                                              (401, 401, 401, 401, 202, 409, 401)),
+    ("GET",  "/api/v1/partners/customers",             None, (401, 401, 401, 401, 200, 200, 401)),
+    ("GET",  "/api/v1/partners/customers/{customer}",  None, (401, 401, 401, 401, 200, 404, 401)),
+    ("GET",  "/api/v1/partners/customers/{customer}/subscription",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
@@ -201,6 +232,61 @@ def test_the_matrix_covers_every_named_url_of_the_urlconf():
     }
     in_urlconf = {re.sub(r"<[^>]+>", "<>", route) for route in _route_templates(get_resolver())}
     assert in_urlconf - in_matrix == set()
+
+
+# Every API operation × every kind of token ---------------------------------------------
+
+TOKEN_KINDS = ("personal", "partner", "partner.read", "other_partner")
+TRANSFER_BODY = {"partnerCode": "{api_code}", "enablePartnerProfileDisplay": True}
+# method, path, body; then the status for each of TOKEN_KINDS, in order.
+# fmt: off
+SCOPE_MATRIX = [
+    ("GET",  "/api/v1/partners/potential-customers/{api_domain}?partnerCode={api_code}",
+                                                         None, (200, 200, 200, 409)),
+    ("POST", "/api/v1/partners/potential-customers/{api_domain}/transfer",
+                                                TRANSFER_BODY, (202, 202, 403, 409)),
+    ("GET",  "/api/v1/partners/customers",               None, (200, 200, 200, 200)),
+    ("GET",  "/api/v1/partners/customers/{customer}",    None, (200, 200, 200, 404)),
+    ("GET",  "/api/v1/partners/customers/{customer}/subscription",
+                                                         None, (200, 200, 200, 404)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("kind", TOKEN_KINDS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "statuses"),
+    [pytest.param(*row, id=f"{row[0]} {row[1]}") for row in SCOPE_MATRIX],
+)
+def test_every_api_operation_answers_every_kind_of_token_as_expected(
+    client, world, kind, method, path, body, statuses
+):
+    """One call per world: a transfer that succeeds uses the code up for the next caller."""
+    headers = {"Authorization": f"Bearer {world.tokens[kind]}"}
+    url = path.format(**world.ids)
+    if method == "GET":
+        response = client.get(url, headers=headers)
+    else:
+        payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
+        response = client.post(url, payload, content_type="application/json", headers=headers)
+
+    assert response.status_code == dict(zip(TOKEN_KINDS, statuses, strict=True))[kind]
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_scope_matrix_covers_every_api_operation():
+    """A new endpoint without a row in the scope matrix fails here."""
+    documented = {
+        (method.upper(), re.sub(r"\{[^}]+\}", "<>", path))
+        for path, item in openapi_document()["paths"].items()
+        if path.startswith("/api/")
+        for method in item
+    }
+    in_matrix = {
+        (method, re.sub(r"\{[^}]+\}", "<>", path.split("?")[0]))
+        for method, path, _body, _statuses in SCOPE_MATRIX
+    }
+    assert documented == in_matrix
 
 
 # Cross-tenant reads --------------------------------------------------------------------

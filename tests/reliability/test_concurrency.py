@@ -5,6 +5,7 @@ connection, and then looks only at what the database and the mailbox hold: the f
 partner wins, a double submit is harmless, a re-issue and a verification never cross.
 """
 
+import json
 from datetime import timedelta
 from functools import partial
 
@@ -12,9 +13,13 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuditEvent, Channel
+from api.models import AccessToken
+from api.oauth import JWT_BEARER
+from api.services import api_app_create
 from outbox.models import OutboundEmail
 from partners import errors, services
 from partners.models import PartnerCode, PartnerContract
+from tests.api.oauth_support import sign, sign_in, token_request
 from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory, WorksGroupFactory
 from tests.support import db_state
 
@@ -269,3 +274,67 @@ def test_the_lapse_job_racing_a_customer_records_one_lapse_and_never_crashes():
         assert lapses.count() == 1
         notices = OutboundEmail.objects.filter(template="code_lapsed", works_group=group)
         assert notices.count() == 1
+
+
+# The API through OAuth access tokens ----------------------------------------------------
+
+
+def test_thirty_two_apps_transferring_one_code_at_once_exactly_one_wins(mailoutbox):
+    """32 partners' systems, each signed in as its app's service account, send the transfer
+    of the same code at the same moment: one 202, 31 refusals, no 5xx."""
+    group, admin = _customer()
+    code = services.code_issue(works_group=group, by=admin)
+    signing = Client()
+    callers = []
+    for index in range(VERIFIERS):
+        staff = UserFactory(staff=True, partner=PartnerFactory())
+        app = api_app_create(staff=staff, name=f"連携{index}", scopes=["partner"])
+        token = sign_in(signing, app)["access_token"]
+        callers.append((Client(REMOTE_ADDR=f"198.51.100.{index}"), token))
+    body = json.dumps({"partnerCode": code.code, "enablePartnerProfileDisplay": True})
+    url = f"/api/v1/partners/potential-customers/{group.domain}/transfer"
+
+    outcomes = run_concurrently(
+        [
+            partial(
+                client.post,
+                url,
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            for client, token in callers
+        ]
+    )
+
+    assert errors_of(outcomes) == []
+    responses = values_of(outcomes)
+    assert sorted(response.status_code for response in responses) == [202] + [409] * 31
+    refused = [response.json()["code"] for response in responses if response.status_code == 409]
+    assert refused == ["CODE_ALREADY_USED"] * (VERIFIERS - 1)
+    code.refresh_from_db()
+    assert code.status == PartnerCode.Status.VERIFIED
+    verified = AuditEvent.objects.get(action=AuditEvent.Action.CODE_VERIFIED)
+    assert verified.details["api_app"].isalnum()
+    assert [message.to for message in mailoutbox] == [[admin.email]]
+
+
+def test_an_assertion_sent_eight_times_at_once_gets_one_token():
+    """A replayed assertion racing the original: the unique row of spent assertions lets one
+    exchange through; every other is invalid_grant, none a 5xx."""
+    staff = UserFactory(staff=True, partner=PartnerFactory())
+    app = api_app_create(staff=staff, name="連携", scopes=["partner"])
+    assertion = sign(app)
+    clients = [Client() for _ in range(DOUBLE_SUBMITS * 2)]
+
+    outcomes = run_concurrently(
+        [
+            partial(token_request, client, app, grant_type=JWT_BEARER, assertion=assertion)
+            for client in clients
+        ]
+    )
+
+    assert errors_of(outcomes) == []
+    statuses = sorted(response.status_code for response in values_of(outcomes))
+    assert statuses == [200] + [400] * (len(clients) - 1)
+    assert AccessToken.objects.count() == 1

@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from api.models import ApiApp
+from api.services import api_app_create
 from outbox.models import OutboundEmail
 from partners import services
 from partners.models import ApiToken, PartnerCode
@@ -43,6 +45,7 @@ class World:
     code: PartnerCode | None
     token: ApiToken
     email: OutboundEmail
+    app: ApiApp
 
 
 def _world(step: int) -> World:
@@ -69,6 +72,7 @@ def _world(step: int) -> World:
         code=code,
         token=token,
         email=OutboundEmailFactory(status=OutboundEmail.Status.FAILED),
+        app=api_app_create(staff=staff, name="基幹システム連携", scopes=["partner"]).app,
     )
 
 
@@ -111,6 +115,10 @@ FORMS = [
     ("staff", 1, "/partner/tokens/", lambda w: {"name": "別のシステム"}),
     ("staff", 1, "/i18n/setlang/", lambda w: {"language": "en", "next": "/partner/"}),
     ("staff", 1, "/partner/tokens/{token}/revoke/", lambda w: {}),
+    ("staff", 1, "/partner/apps/", lambda w: {"name": "別のアプリ", "scopes": ["partner"]}),
+    ("staff", 1, "/partner/apps/{app}/secret/", lambda w: {}),
+    ("staff", 1, "/partner/apps/{app}/key/", lambda w: {}),
+    ("staff", 1, "/partner/apps/{app}/revoke/", lambda w: {}),
     (
         "operator",
         1,
@@ -135,7 +143,7 @@ def _browser(world: World, who: str) -> Client:
 def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk)
+    path = path.format(token=world.token.pk, app=world.app.pk)
     before = db_state()
 
     response = browser.post(path, form(world))
@@ -150,7 +158,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who,
 def test_the_same_form_with_its_csrf_token_goes_through(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk)
+    path = path.format(token=world.token.pk, app=world.app.pk)
     before = db_state()
 
     response = browser.post(

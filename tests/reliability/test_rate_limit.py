@@ -16,9 +16,11 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from accounts.models import AuditEvent
+from api.services import api_app_create
 from core import ratelimit
 from partners.models import PartnerCode
 from partners.tokens import api_token_create
+from tests.api.oauth_support import sign_in
 from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory
 
 from .support import run_concurrently
@@ -303,3 +305,45 @@ def test_failures_on_the_page_and_the_api_add_up(limits, code, browser, client):
 
 def test_the_counters_live_in_the_cache_under_test(rate_cache):
     assert isinstance(caches["default"], RedisCache) == (rate_cache == "redis")
+
+
+# OAuth access tokens share them too -----------------------------------------------------
+
+
+def _oauth_token(client, staff) -> str:
+    app = api_app_create(staff=staff, name="基幹システム連携", scopes=["partner"])
+    return sign_in(client, app)["access_token"]
+
+
+def test_an_app_is_limited_as_the_staff_member_who_registered_it(rate_cache, code, client):
+    staff = UserFactory(staff=True)
+    access_token = _oauth_token(client, staff)
+    domain = code.works_group.domain
+    for attempt in range(LIMIT):
+        failed = _api_get(
+            client, access_token, domain=domain, code=WRONG_CODE, ip=f"192.0.2.{attempt}"
+        )
+        assert failed.status_code == 404
+
+    response = _api_transfer(client, access_token, domain=domain, code=code.code, ip="192.0.2.99")
+
+    _assert_limited(response)
+    code.refresh_from_db()
+    assert code.status == PartnerCode.Status.ISSUED
+    # …and so is the staff member's own personal token, and the page.
+    _token, secret = api_token_create(staff=staff, name="基幹システム")
+    _assert_limited(_api_get(client, secret, domain=domain, code=code.code, ip="192.0.2.98"))
+
+
+def test_failures_through_an_app_and_on_the_page_add_up(limits, code, browser, client):
+    staff = UserFactory(staff=True)
+    access_token = _oauth_token(client, staff)
+    staff_browser = browser(staff)
+    domain = code.works_group.domain
+    for attempt in range(LIMIT // 2):
+        _fail(staff_browser, domain=domain, ip=f"192.0.2.{attempt}")
+        _api_get(
+            client, access_token, domain=domain, code=WRONG_CODE, ip=f"192.0.2.{100 + attempt}"
+        )
+
+    _assert_limited(_preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.250"))

@@ -1,0 +1,166 @@
+"""The partner's customers, as the LINE WORKS Partner API reads them: the list (cursor
+pagination), one customer, and its subscription. Read-only: `partner.read` is enough.
+
+A customer here is a works group that completed the switch to the calling partner; any
+other group, whether it exists or not, is 404.
+"""
+
+from typing import Literal
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from accounts.models import WorksGroup
+from partners import errors, selectors
+from partners.models import PartnerContract
+
+from . import refusals
+from .potential_customers import PRODUCT_IDS
+from .responses import READS, documented
+from .responses import errors as error_responses
+from .schemas import Customer, CustomerList, Subscription
+
+router = Router(tags=["customers"])
+
+MAX_COUNT = 30
+MAX_ID = 2**63 - 1  # a bigger number cannot be a row's ID (and the database would refuse it)
+
+
+class ListQuery(Schema):
+    count: int = Field(10, ge=1, le=MAX_COUNT, description="Customers per page (1–30).")
+    cursor: str | None = Field(
+        None, max_length=1000, description="`responseMetaData.nextCursor` of the page before."
+    )
+    domain: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$",
+        description="Only the customer with this domain.",
+    )
+    orderBy: Literal["name", "name asc", "name desc"] = Field(  # noqa: N815
+        "name asc", description="By company name: `name asc` (default) or `name desc`."
+    )
+
+
+def _partner(request):
+    """The calling partner, if it may use the API at all."""
+    partner = request.auth.partner
+    if not partner.is_active:
+        raise errors.PartnerInactive
+    return partner
+
+
+def _local(moment, group: WorksGroup):
+    """In the customer's time zone, to the second, as the LINE WORKS API writes times."""
+    return moment.astimezone(group.company_info.tz).replace(microsecond=0)
+
+
+def _customer(contract: PartnerContract) -> dict:
+    group = contract.works_group
+    info = group.company_info
+    return {
+        "tenantId": group.pk,
+        "domainId": group.pk,
+        "domain": group.domain,
+        "productId": PRODUCT_IDS[group.plan],
+        "companyName": info.company_name,
+        "phoneNumber": info.phone,
+        "timeZone": info.time_zone,
+        "locale": info.language,
+        "domainType": "DOMAIN" if "." in group.domain else "GROUP",
+        "partnership": {
+            "partnerId": contract.partner_id,
+            "partnerName": contract.partner.name,
+            "completedTime": _local(contract.completed_at, group),
+        },
+    }
+
+
+def _contract(request, domain_id: int) -> PartnerContract:
+    partner = _partner(request)
+    contract = None
+    if domain_id <= MAX_ID:
+        contract = selectors.customer_contract_get(partner=partner, domain_id=domain_id)
+    if contract is None:
+        raise refusals.CustomerNotFound
+    return contract
+
+
+@router.get(
+    "/partners/customers",
+    operation_id="listCustomers",
+    summary="List the partner's customers, page by page",
+    response={200: CustomerList, **error_responses((400, *READS))},
+    openapi_extra=documented(
+        200,
+        "A page of customers; `responseMetaData.nextCursor` is null on the last page.",
+        (400, *READS),
+        m400="`count` outside 1–30, an unknown `orderBy`, or a cursor this listing did not "
+        "hand out.",
+    ),
+)
+def customer_list(request, query: Query[ListQuery]):
+    """The customers that switched to the calling partner, by company name. Each page starts
+    after the last row of the page before, so customers added meanwhile never shift a page."""
+    page = selectors.customer_contract_list(
+        partner=_partner(request),
+        domain=query.domain,
+        descending=query.orderBy == "name desc",
+        cursor=query.cursor,
+        count=query.count,
+    )
+    return {
+        "customers": [_customer(contract) for contract in page.contracts],
+        "responseMetaData": {"nextCursor": page.next_cursor},
+    }
+
+
+CUSTOMER_404 = (
+    "No customer of the calling partner has this domainId (another partner's customer reads "
+    "the same), or an unknown resource."
+)
+
+
+@router.get(
+    "/partners/customers/{int:domainId}",
+    operation_id="getCustomer",
+    summary="Read one customer",
+    response={200: Customer, **error_responses((*READS, 404))},
+    openapi_extra=documented(200, "The customer.", (*READS, 404), m404=CUSTOMER_404),
+)
+def customer_get(request, domainId: int):  # noqa: N803 - the path's name in the real API
+    """The customer's company info and its partnership (partner, completion time)."""
+    return _customer(_contract(request, domainId))
+
+
+@router.get(
+    "/partners/customers/{int:domainId}/subscription",
+    operation_id="getCustomerSubscription",
+    summary="Read a customer's subscription",
+    response={200: Subscription, **error_responses((*READS, 404))},
+    openapi_extra=documented(
+        200, "The subscription as agreed at the switch.", (*READS, 404), m404=CUSTOMER_404
+    ),
+)
+def customer_subscription(request, domainId: int):  # noqa: N803
+    """The plan, seats and unit price the customer switched with, and the settlement
+    (前日までの料金精算) stored with the contract."""
+    contract = _contract(request, domainId)
+    settlement = contract.settlement
+    return {
+        "domainId": contract.works_group_id,
+        "productId": PRODUCT_IDS[contract.settlement_plan],
+        "seats": contract.settlement_seats,
+        "unitPrice": contract.settlement_unit_price,
+        "currency": "JPY",
+        "startTime": _local(contract.completed_at, contract.works_group),
+        "settlement": {
+            "periodStart": settlement.period_start,
+            "periodEnd": settlement.period_end,
+            "daysElapsed": settlement.days_elapsed,
+            "daysInMonth": settlement.days_in_month,
+            "subtotal": settlement.subtotal,
+            "tax": settlement.tax,
+            "total": settlement.total,
+        },
+    }
