@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "partners",
+    "sandbox",
     "api",
 ]
 
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "sandbox.context_processors.sandbox",
             ],
         },
     },
@@ -213,6 +215,13 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 60)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# THE SANDBOX (reset, sandbox customers, moving a sandbox code's clock)
+# ------------------------------------------------------------------------------
+# Off unless asked for: production never offers it; `make run`'s .env turns it on.
+SANDBOX = env.bool("SANDBOX", default=False)
+# Live sandbox customers one partner may have at a time.
+SANDBOX_CUSTOMER_LIMIT = env.int("SANDBOX_CUSTOMER_LIMIT", default=100)
 
 # SECURITY
 # ------------------------------------------------------------------------------

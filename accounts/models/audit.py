@@ -26,6 +26,11 @@ class AuditEvent(models.Model):
         EMAIL_QUEUED = "EMAIL_QUEUED", _("メール送信予約")
         API_TOKEN_CREATED = "API_TOKEN_CREATED", _("APIトークン作成")
         API_TOKEN_REVOKED = "API_TOKEN_REVOKED", _("APIトークン無効化")
+        SANDBOX_CUSTOMER_CREATED = "SANDBOX_CUSTOMER_CREATED", _("テスト顧客の作成")
+        SANDBOX_RESET = "SANDBOX_RESET", _("サンドボックスのリセット")
+        SANDBOX_CUSTOMER_DELETED = "SANDBOX_CUSTOMER_DELETED", _("テスト顧客の削除")
+        SANDBOX_CODE_EXPIRY_MOVED = "SANDBOX_CODE_EXPIRY_MOVED", _("有効期限の前倒し")
+        SANDBOX_APPROVAL_DEADLINE_MOVED = "SANDBOX_APPROVAL_DEADLINE_MOVED", _("承認期限の前倒し")
 
     created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
