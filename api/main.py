@@ -3,11 +3,12 @@
 
 import json
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import errors, potential_customers
+from . import errors, potential_customers, sandbox
 from .auth import BearerToken
 
 DESCRIPTION = (
@@ -38,6 +39,18 @@ class PartnerAPI(NinjaAPI):
     def get_content_type(self) -> str:
         return "application/json"  # as our error answers (JSON is UTF-8 by definition)
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document; with SANDBOX off, without the sandbox's paths and schemas."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if not settings.SANDBOX:
+            schema["paths"] = {
+                path: item for path, item in schema["paths"].items() if "/sandbox/" not in path
+            }
+            components = schema.get("components", {}).get("schemas", {})
+            for name in [name for name in components if name.startswith("Sandbox")]:
+                del components[name]
+        return schema
+
 
 api = PartnerAPI(
     title="worksadmin partner API",
@@ -52,3 +65,4 @@ api = PartnerAPI(
 )
 errors.install(api)
 api.add_router("", potential_customers.router)
+api.add_router("", sandbox.router)

@@ -28,6 +28,17 @@ from .models import SandboxCustomer
 from .starting import starting_state_get, starting_state_restore
 from .tenant import SandboxAct, flow_remove, flow_rows_lock, require_enabled, sandbox_act
 
+
+class Via:
+    """Where a sandbox action came from, as its audit row says."""
+
+    CONSOLE = "console"  # the super admin's reset button on the wizard
+    PARTNER_CONSOLE = "partner_console"
+    API = "api"
+    OPS = "ops"
+    COMMAND = "command"
+
+
 DOMAIN_PREFIX = "sbx-"
 DOMAIN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (l, o, 0, 1)
 SANDBOX_APPS = ["talk", "calendar", "drive", "mail"]

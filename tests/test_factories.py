@@ -1,6 +1,11 @@
 import pytest
 
-from tests.factories import PartnerCodeFactory, PartnerContractFactory, UserFactory
+from tests.factories import (
+    PartnerCodeFactory,
+    PartnerContractFactory,
+    SandboxCustomerFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -8,5 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_factories_build_valid_objects():
     contract = PartnerContractFactory()
     code = PartnerCodeFactory(verified=True)
-    for obj in (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True)):
+    customer = SandboxCustomerFactory()
+    objects = (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True))
+    for obj in (*objects, customer, customer.works_group):
         obj.full_clean()

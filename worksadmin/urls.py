@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("partners.urls")),
+    path("", include("sandbox.urls")),
     path("", include("outbox.urls")),
     path("api/v1/", include("api.urls")),
     # Any other /api/ path answers JSON, with DEBUG on as well.
