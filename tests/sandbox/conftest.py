@@ -53,3 +53,14 @@ def demo(db):
         "mizl_admin": User.objects.get(email="admin@mizl.example"),
         "ops": User.objects.get(email="ops@example.com"),
     }
+
+
+@pytest.fixture
+def signed_in_as(client):
+    """The test client signed in as `user`, whatever their password (the demo's ones too)."""
+
+    def _as(user):
+        client.force_login(user)
+        return client
+
+    return _as
