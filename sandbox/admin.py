@@ -1,5 +1,6 @@
 """The sandbox in /ops/: reset, 有効期限切れにする and 承認期限切れにする on works groups (and
-the last two on partner codes), and the partners' sandbox customers, read-only.
+the last two on partner codes), on the lists and on each object's page; and the partners'
+sandbox customers, read-only.
 
 The actions are added to the accounts and partners admins from here, so neither of those apps
 knows of the sandbox; with SANDBOX off they are not offered, and a request naming one anyway
@@ -8,6 +9,7 @@ is Django's "no action selected".
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,12 +23,14 @@ from .models import SandboxCustomer
 from .services import Via
 
 SANDBOX_ACTIONS = ("sandbox_reset", "sandbox_code_expire", "sandbox_code_lapse")
+# On the list (for the selected rows) and on each object's own page.
+EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 NOT_OPEN = gettext_lazy("このパートナーコードは認証待ち・承認待ちではありません。")
 
 
 class SandboxActionsMixin:
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if not settings.SANDBOX:
             for name in SANDBOX_ACTIONS:
                 actions.pop(name, None)
@@ -50,17 +54,17 @@ class SandboxActionsMixin:
 class SandboxWorksGroupAdmin(SandboxActionsMixin, WorksGroupAdmin):
     actions = [*WorksGroupAdmin.actions, *SANDBOX_ACTIONS]
 
-    @admin.action(description=gettext_lazy("リセット（サンドボックス）"))
+    @admin.action(description=gettext_lazy("リセット（サンドボックス）"), location=EVERYWHERE)
     def sandbox_reset(self, request, queryset):
         done = _("最初の状態に戻しました：%(domains)s")
         self.sandbox_run(request, queryset, services.sandbox_tenant_reset, done)
 
-    @admin.action(description=gettext_lazy("有効期限切れにする"))
+    @admin.action(description=gettext_lazy("有効期限切れにする"), location=EVERYWHERE)
     def sandbox_code_expire(self, request, queryset):
         done = _("パートナーコードを有効期限切れにしました：%(domains)s")
         self.sandbox_run(request, queryset, services.sandbox_code_expire, done)
 
-    @admin.action(description=gettext_lazy("承認期限切れにする"))
+    @admin.action(description=gettext_lazy("承認期限切れにする"), location=EVERYWHERE)
     def sandbox_code_lapse(self, request, queryset):
         done = _("パートナーコードを承認期限切れにしました：%(domains)s")
         self.sandbox_run(request, queryset, services.sandbox_code_lapse, done)
@@ -78,13 +82,13 @@ class SandboxPartnerCodeAdmin(SandboxActionsMixin, PartnerCodeAdmin):
                 self.message_user(request, f"{code.masked}: {NOT_OPEN}", messages.ERROR)
         return groups
 
-    @admin.action(description=gettext_lazy("有効期限切れにする"))
+    @admin.action(description=gettext_lazy("有効期限切れにする"), location=EVERYWHERE)
     def sandbox_code_expire(self, request, queryset):
         done = _("パートナーコードを有効期限切れにしました：%(domains)s")
         groups = self._groups_of_open_codes(request, queryset)
         self.sandbox_run(request, groups, services.sandbox_code_expire, done)
 
-    @admin.action(description=gettext_lazy("承認期限切れにする"))
+    @admin.action(description=gettext_lazy("承認期限切れにする"), location=EVERYWHERE)
     def sandbox_code_lapse(self, request, queryset):
         done = _("パートナーコードを承認期限切れにしました：%(domains)s")
         groups = self._groups_of_open_codes(request, queryset)
