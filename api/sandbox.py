@@ -24,6 +24,8 @@ from .schemas import (
 
 router = Router(tags=["sandbox"])
 
+# No body (or `{}`) asks for every default.
+DEFAULT_REQUEST = SandboxCustomerRequest()
 PLANS = {product_id: plan for plan, product_id in PRODUCT_IDS.items()}
 CREATE_ERRORS = {
     400: "The body is not a JSON object, or a field is of the wrong type or out of range.",
@@ -67,12 +69,11 @@ def _customer(request, domain: str):
         201, "Created; the password is in this answer only.", errors=CREATE_ERRORS
     ),
 )
-def create(request, payload: SandboxCustomerRequest | None = None):
+def create(request, payload: SandboxCustomerRequest = DEFAULT_REQUEST):
     """A new sandbox works group (unique domain, complete company info) with a super admin
     whose generated password is shown once, on the plan and seats asked for (by default FR
     and 10), and, unless `issueCode` is false, a partner code already issued. The body is
     optional."""
-    payload = payload or SandboxCustomerRequest()
     created = services.sandbox_customer_create(
         partner=request.auth.partner,
         by=request.auth.staff,

@@ -14,6 +14,11 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DOCUMENT_URL = "/api/v1/openapi.json"
 CUSTOMER_PATH = "/api/v1/partners/potential-customers/{domain}"
 TRANSFER_PATH = "/api/v1/partners/potential-customers/{domain}/transfer"
+SANDBOX_CUSTOMERS_PATH = "/api/v1/sandbox/customers"
+SANDBOX_CUSTOMER_PATH = "/api/v1/sandbox/customers/{domain}"
+SANDBOX_RESET_PATH = "/api/v1/sandbox/customers/{domain}/reset"
+SANDBOX_EXPIRE_PATH = "/api/v1/sandbox/customers/{domain}/expire-code"
+SANDBOX_LAPSE_PATH = "/api/v1/sandbox/customers/{domain}/lapse-code"
 
 
 def openapi_document() -> dict:
@@ -73,6 +78,9 @@ def check_response(document: dict, path: str, method: str, response) -> None:
     status = str(response.status_code)
     assert status in responses, f"{method.upper()} {path} answered an undocumented {status}"
     documented = responses[status]
+    if "content" not in documented:  # 204: no body, as documented
+        assert response.content == b"", f"{method.upper()} {path} {status} has a body"
+        return
     assert response["Content-Type"] == JSON
     body = response.json()
     errors = [

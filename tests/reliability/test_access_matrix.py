@@ -4,6 +4,8 @@ Seven visitors: anonymous; the super admin and the admin of a works group (G); t
 admin of another group; the staff of the partner that verified G's code (P) and of another
 partner; an operator. Partner staff call the API with their partner's token; everyone else
 has only a session, which the API does not accept. Another tenant's object is a 404.
+G is a sandbox tenant (the other group is not), and P has two sandbox customers of its own,
+each with an open code: one for the partner console, one for the API.
 """
 
 import json
@@ -17,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import User, WorksGroup
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
+from sandbox import services as sandbox_services
 from tests.factories import (
     AuditEventFactory,
     OutboundEmailFactory,
@@ -52,10 +55,14 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    group = WorksGroupFactory()
+    group = WorksGroupFactory(is_sandbox=True)
     super_admin = UserFactory(works_group=group)
     partner = PartnerFactory()
     staff = UserFactory(staff=True, partner=partner)
+    console_sandbox, api_sandbox = (
+        sandbox_services.sandbox_customer_create(partner=partner, by=staff, via="test")
+        for _ in range(2)
+    )
     other_staff = UserFactory(staff=True, partner=PartnerFactory())
     code = PartnerCodeFactory(
         works_group=group,
@@ -85,6 +92,8 @@ def world(db) -> World:
         "user": super_admin.pk,
         "api_domain": api_code.works_group.domain,
         "api_code": api_code.code,
+        "sandbox": console_sandbox.customer.works_group.domain,
+        "api_sandbox": api_sandbox.customer.works_group.domain,
     }
     return World(
         group=group,
@@ -133,6 +142,14 @@ MATRIX = [
     ("GET",  "/ops/partners/partnercode/{code}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/outbox/outboundemail/{email}/change/",
                                                        None, (302, 302, 302, 302, 302, 302, 200)),
+    ("GET",  "/console/sandbox/reset/",                None, (302, 200, 403, 404, 403, 403, 403)),
+    ("POST", "/console/sandbox/reset/",                {},   (302, 302, 403, 302, 403, 403, 403)),
+    ("GET",  "/partner/sandbox/",                      None, (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/sandbox/",                      {},   (302, 403, 403, 403, 200, 200, 403)),
+    ("GET",  "/partner/sandbox/{sandbox}/reset/",      None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/sandbox/{sandbox}/reset/",      {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("GET",  "/partner/sandbox/{sandbox}/delete/",     None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/sandbox/{sandbox}/delete/",     {},   (302, 403, 403, 403, 302, 404, 403)),
     ("GET",  "/healthz",                               None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/readyz",                                None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/dev/mailbox/",                          None, (404, 404, 404, 404, 404, 404, 404)),
@@ -142,6 +159,15 @@ MATRIX = [
     ("POST", "/api/v1/partners/potential-customers/{api_domain}/transfer",
              {"partnerCode": "{api_code}", "enablePartnerProfileDisplay": True},
                                                              (401, 401, 401, 401, 202, 409, 401)),
+    ("POST", "/api/v1/sandbox/customers",              {},   (401, 401, 401, 401, 201, 201, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/reset",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/expire-code",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/lapse-code",
+                                                       None, (401, 401, 401, 401, 409, 404, 401)),
+    ("DELETE", "/api/v1/sandbox/customers/{api_sandbox}",
+                                                       None, (401, 401, 401, 401, 204, 404, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
@@ -161,6 +187,8 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
     path = path.format(**world.ids)
     if method == "GET":
         return client.get(path, headers=headers)
+    if method == "DELETE":
+        return client.delete(path, headers=headers)
     if isinstance(body, dict) and path.startswith("/api/"):
         payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
         return client.post(path, payload, content_type="application/json", headers=headers)
@@ -173,6 +201,23 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
 )
 def test_every_url_answers_every_visitor_as_expected(client, world, method, path, body, statuses):
     expected = dict(zip(ROLES, statuses, strict=True))
+    actual = {role: _request(client, world, role, method, path, body).status_code for role in ROLES}
+    assert actual == expected
+
+
+def _is_sandbox(path: str) -> bool:
+    return "/sandbox/" in path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "statuses"),
+    [pytest.param(*row, id=f"{row[0]} {row[1]}") for row in MATRIX],
+)
+def test_with_the_sandbox_off_its_urls_are_gone_and_every_other_answers_as_before(
+    client, world, settings, method, path, body, statuses
+):
+    settings.SANDBOX = False
+    expected = dict(zip(ROLES, (404,) * len(ROLES) if _is_sandbox(path) else statuses, strict=True))
     actual = {role: _request(client, world, role, method, path, body).status_code for role in ROLES}
     assert actual == expected
 
