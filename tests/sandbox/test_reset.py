@@ -1,7 +1,11 @@
 """Reset: a sandbox tenant goes back to exactly its starting state, whoever walked it."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, Channel, Plan, Role, User
 from outbox.models import OutboundEmail
@@ -10,7 +14,7 @@ from partners.models import PartnerCode, PartnerContract
 from sandbox import errors, services
 from sandbox.services import Via
 from tests.factories import SandboxCustomerFactory, UserFactory, WorksGroupFactory
-from tests.partners.flow import refused
+from tests.partners.flow import refused, verify
 from tests.support import db_state, nothing_written
 
 from .conftest import create
@@ -245,3 +249,20 @@ def test_a_sandbox_customer_whose_flag_was_taken_off_is_no_longer_reset(staff):
 def test_nothing_is_reset_while_the_sandbox_is_off(demo):
     with nothing_written(), refused(errors.SandboxOff, errors.SANDBOX_OFF):
         reset(demo["mizl"])
+
+
+def test_an_e_mail_queued_before_a_reset_is_never_sent_and_its_task_ends_quietly(
+    created, staff, settings, mailoutbox
+):
+    """With the database queue the send task outlives the row a reset removes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    verify(staff, code=created.code, now=None)  # queues e-mail 1 to the customer
+    [task] = DBTaskResult.objects.all()
+
+    reset(created.customer.works_group, by=staff)
+    call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert task.return_value == "GONE"
+    assert mailoutbox == []
