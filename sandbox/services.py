@@ -218,7 +218,7 @@ def _open_code(act: SandboxAct) -> PartnerCode | None:
     """The group's open code, locked, unless its validity or approval window is already over
     (then there is nothing to move)."""
     code = (
-        PartnerCode.objects.select_for_update()
+        PartnerCode.objects.select_for_update(of=("self",))
         .select_related("works_group__company_info", "verified_partner", "verified_by")
         .filter(works_group=act.group, status__in=PartnerCode.OPEN_STATUSES)
         .first()

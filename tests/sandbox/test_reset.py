@@ -1,9 +1,6 @@
 """Reset: a sandbox tenant goes back to exactly its starting state, whoever walked it."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -15,6 +12,7 @@ from sandbox import errors, services
 from sandbox.services import Via
 from tests.factories import SandboxCustomerFactory, UserFactory, WorksGroupFactory
 from tests.partners.flow import refused, verify
+from tests.reliability.test_durable_email import drain_queue
 from tests.support import db_state, nothing_written
 
 from .conftest import create
@@ -251,6 +249,7 @@ def test_nothing_is_reset_while_the_sandbox_is_off(demo):
         reset(demo["mizl"])
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_an_e_mail_queued_before_a_reset_is_never_sent_and_its_task_ends_quietly(
     created, staff, settings, mailoutbox
 ):
@@ -260,7 +259,7 @@ def test_an_e_mail_queued_before_a_reset_is_never_sent_and_its_task_ends_quietly
     [task] = DBTaskResult.objects.all()
 
     reset(created.customer.works_group, by=staff)
-    call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+    drain_queue()
 
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL"
