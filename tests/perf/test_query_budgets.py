@@ -11,11 +11,13 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from partners.models import ApiToken
 from partners.tokens import api_token_create
+from sandbox.models import SandboxCustomer
 from tests.factories import (
     AuditEventFactory,
     PartnerCodeFactory,
     PartnerContractFactory,
     PartnerFactory,
+    SandboxCustomerFactory,
     UserFactory,
     WorksGroupFactory,
 )
@@ -204,3 +206,21 @@ def test_signed_in_customer_tenant_comes_with_the_user(
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries]
     assert '"accounts_companyinfo"' not in tables
     assert '"accounts_worksgroup"' not in tables
+
+
+def test_partner_sandbox_customers_page_queries_do_not_grow(
+    django_assert_max_num_queries, login, staff
+):
+    """Each row's wizard step comes with the row (its latest code and contract annotated)."""
+    client = login(staff)
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size - SandboxCustomer.objects.filter(partner=staff.partner).count()):
+            customer = SandboxCustomerFactory(partner=staff.partner, created_by=staff)
+            PartnerCodeFactory(works_group=customer.works_group)
+        with django_assert_max_num_queries(BUDGET) as captured:
+            response = client.get(reverse("sandbox:customers"))
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert "2. パートナーコードの認証待ち" in response.text
