@@ -9,7 +9,6 @@ and the document leaves them out).
 
 from ninja import Router, Status
 
-from accounts.models import Plan
 from sandbox import selectors, services
 from sandbox.services import Via
 
@@ -77,7 +76,7 @@ def create(request, payload: SandboxCustomerRequest = DEFAULT_REQUEST):
     created = services.sandbox_customer_create(
         partner=request.auth.partner,
         by=request.auth.staff,
-        plan=PLANS.get(payload.productId, Plan.FREE),
+        plan=PLANS[payload.productId],
         seats=payload.seats,
         issue_code=payload.issueCode,
         via=Via.API,

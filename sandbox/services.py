@@ -87,7 +87,7 @@ def sandbox_customer_create(
         group, info = _group_create(plan=plan, seats=seats, now=now)
         password = secrets.token_urlsafe(12)
         admin = User.objects.create_user(
-            f"admin@{group.domain}.example",
+            _admin_email(group.domain),
             password,
             role=Role.SUPER_ADMIN,
             works_group=group,
@@ -245,9 +245,12 @@ def _audit_move(act: SandboxAct, code: PartnerCode, action: str, moved_from, via
 
 
 def _group_create(*, plan: str, seats: int, now: datetime) -> tuple[WorksGroup, dict]:
-    """A new sandbox group under a fresh random domain, with complete 会社情報."""
-    for attempt in range(DOMAIN_ATTEMPTS):
-        suffix = "".join(secrets.choice(DOMAIN_ALPHABET) for _ in range(8))
+    """A new sandbox group under a fresh random domain (whose admin e-mail is free too),
+    with complete 会社情報."""
+    for _attempt in range(DOMAIN_ATTEMPTS):
+        suffix = _domain_suffix()
+        if User.objects.filter(email=_admin_email(DOMAIN_PREFIX + suffix)).exists():
+            continue
         info = {
             **CompanyInfo.default_settings(),
             "group_name": f"テスト {suffix.upper()}",
@@ -267,8 +270,15 @@ def _group_create(*, plan: str, seats: int, now: datetime) -> tuple[WorksGroup, 
                     billing_anchor=now.astimezone(tz).date().replace(day=1),
                 )
         except IntegrityError:  # 32⁸ domains: a clash is a freak, and means another draw
-            if attempt == DOMAIN_ATTEMPTS - 1:
-                raise
             continue
         CompanyInfo.objects.create(works_group=group, **info)
         return group, info
+    raise RuntimeError(f"no free sandbox domain in {DOMAIN_ATTEMPTS} draws")
+
+
+def _domain_suffix() -> str:
+    return "".join(secrets.choice(DOMAIN_ALPHABET) for _ in range(8))
+
+
+def _admin_email(domain: str) -> str:
+    return f"admin@{domain}.example"

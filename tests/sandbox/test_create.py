@@ -10,7 +10,7 @@ from partners.models import PartnerCode
 from sandbox import errors, services
 from sandbox.models import SandboxCustomer
 from sandbox.services import Via
-from tests.factories import SandboxCustomerFactory, UserFactory
+from tests.factories import SandboxCustomerFactory, UserFactory, WorksGroupFactory
 from tests.partners.flow import refused
 from tests.support import nothing_written
 
@@ -139,3 +139,23 @@ def test_an_inactive_partner_creates_nothing(staff):
 def test_a_plan_or_seats_out_of_range_are_refused(staff, plan, seats):
     with nothing_written(), refused(errors.InvalidInput, errors.INVALID_INPUT):
         create(staff, plan=plan, seats=seats)
+
+
+def test_a_domain_whose_admin_e_mail_is_taken_is_never_drawn(staff, monkeypatch):
+    draws = iter(["aaaaaaaa", "bbbbbbbb"])
+    monkeypatch.setattr(services, "_domain_suffix", lambda: next(draws))
+    UserFactory(email="admin@sbx-aaaaaaaa.example")
+
+    created = create(staff)
+
+    assert created.customer.works_group.domain == "sbx-bbbbbbbb"
+
+
+def test_a_domain_already_taken_means_another_draw(staff, monkeypatch):
+    draws = iter(["aaaaaaaa", "bbbbbbbb"])
+    monkeypatch.setattr(services, "_domain_suffix", lambda: next(draws))
+    WorksGroupFactory(domain="sbx-aaaaaaaa")
+
+    created = create(staff)
+
+    assert created.customer.works_group.domain == "sbx-bbbbbbbb"
