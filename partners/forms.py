@@ -19,7 +19,9 @@ class CompanyGateForm(forms.ModelForm):
     """「パートナー連携を行うには、会社情報の入力が必要です。」 The three 会社情報 fields as the
     model defines them (here all required), and the super admin's e-mail."""
 
-    admin_email = forms.EmailField(label=_("管理者のメールアドレス"))
+    admin_email = forms.EmailField(
+        label=_("管理者のメールアドレス"), max_length=User._meta.get_field("email").max_length
+    )
 
     class Meta:
         model = CompanyInfo

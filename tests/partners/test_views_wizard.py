@@ -437,6 +437,24 @@ def test_company_gate_refuses_an_email_of_another_account(
     assert list(response.context["form"].errors) == ["admin_email"]
 
 
+def test_company_gate_refuses_an_email_longer_than_an_account_holds(
+    as_super_admin, pending_code, incomplete_info
+):
+    """Found by tests/reliability/test_fuzz_forms.py: a 262-character address was a 500."""
+    form = {
+        "group_name": "水谷",
+        "company_name": "水谷建設",
+        "phone": "03-1234-5678",
+        "admin_email": "a" * 250 + "@example.com",
+    }
+
+    with nothing_written():
+        response = as_super_admin.post(COMPANY, form)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["admin_email"]
+
+
 def test_company_gate_saves_company_info_and_the_super_admins_email(
     as_super_admin, group, super_admin, pending_code, incomplete_info
 ):
