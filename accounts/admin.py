@@ -19,8 +19,8 @@ class CompanyInfoInline(admin.StackedInline):
 
 @admin.register(WorksGroup)
 class WorksGroupAdmin(admin.ModelAdmin):
-    list_display = ["domain", "plan", "seats", "channel", "partner", "created_at"]
-    list_filter = ["plan", "channel", "partner"]
+    list_display = ["domain", "plan", "seats", "channel", "partner", "is_sandbox", "created_at"]
+    list_filter = ["is_sandbox", "plan", "channel", "partner"]
     search_fields = ["domain", "company_info__company_name", "company_info__group_name"]
     list_select_related = ["partner"]
     inlines = [CompanyInfoInline]

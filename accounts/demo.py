@@ -1,11 +1,15 @@
-"""The demo data of the spec, created idempotently by `manage.py seed_demo`."""
+"""The demo data of the spec, created idempotently by `manage.py seed_demo`.
+
+`GROUPS` is the one source of the demo groups' starting state: `seed_demo` creates them from
+it and the sandbox's reset (`manage.py reset_demo`) puts them back to exactly it.
+"""
 
 from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CompanyInfo, Partner, Plan, User, WorksGroup
+from .models import CompanyInfo, Partner, Plan, Role, User, WorksGroup
 
 DEMO_PASSWORDS = {
     "admin@mizl.example": "demo-admin-pass",
@@ -23,6 +27,10 @@ GROUPS = [
         "seats": 12,
         "apps": ["talk", "calendar", "drive", "mail"],
         "info": {"company_name": "水谷建設", "group_name": "", "phone": ""},
+        "members": [
+            {"email": "admin@mizl.example", "role": Role.SUPER_ADMIN, "name": "水谷 太郎"},
+            {"email": "viewer@mizl.example", "role": Role.ADMIN, "name": "水谷 花子"},
+        ],
     },
     {
         "domain": "kaisha",
@@ -37,8 +45,12 @@ GROUPS = [
             "group_name": "カイシャ",
             "phone": "03-1234-5678",
         },
+        "members": [
+            {"email": "admin@kaisha.example", "role": Role.SUPER_ADMIN, "name": "会社 一郎"},
+        ],
     },
 ]
+DEMO_DOMAINS = [spec["domain"] for spec in GROUPS]
 
 PARTNERS = [
     {
@@ -60,6 +72,24 @@ PARTNERS = [
 ]
 
 
+def demo_group_start(domain: str) -> dict | None:
+    """The demo group `domain` as `seed_demo` creates it, every field spelled out (the
+    members with their demo passwords); None if `domain` is not a demo group."""
+    spec = next((spec for spec in GROUPS if spec["domain"] == domain), None)
+    if spec is None:
+        return None
+    return {
+        "plan": spec["plan"],
+        "seats": spec["seats"],
+        "apps": list(spec["apps"]),
+        "billing_days_ago": spec.get("billing_days_ago", 0),
+        "info": {**CompanyInfo.default_settings(), **spec["info"]},
+        "members": [
+            {**member, "password": DEMO_PASSWORDS[member["email"]]} for member in spec["members"]
+        ],
+    }
+
+
 def _user(email: str, **fields) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -71,21 +101,20 @@ def _user(email: str, **fields) -> User:
 def seed_demo(*, today: date | None = None) -> None:
     today = today or timezone.localdate()
     for spec in GROUPS:
+        start = demo_group_start(spec["domain"])
         group, _created = WorksGroup.objects.get_or_create(
             domain=spec["domain"],
             defaults={
-                "plan": spec["plan"],
-                "seats": spec["seats"],
-                "apps": spec["apps"],
-                "billing_anchor": today - timedelta(days=spec.get("billing_days_ago", 0)),
+                "plan": start["plan"],
+                "seats": start["seats"],
+                "apps": start["apps"],
+                "billing_anchor": today - timedelta(days=start["billing_days_ago"]),
+                "is_sandbox": True,
             },
         )
-        CompanyInfo.objects.get_or_create(works_group=group, defaults=spec["info"])
-    mizl = WorksGroup.objects.get(domain="mizl")
-    kaisha = WorksGroup.objects.get(domain="kaisha")
-    _user("admin@mizl.example", role=User.Role.SUPER_ADMIN, works_group=mizl, name="水谷 太郎")
-    _user("viewer@mizl.example", role=User.Role.ADMIN, works_group=mizl, name="水谷 花子")
-    _user("admin@kaisha.example", role=User.Role.SUPER_ADMIN, works_group=kaisha, name="会社 一郎")
+        CompanyInfo.objects.get_or_create(works_group=group, defaults=start["info"])
+        for member in spec["members"]:
+            _user(member["email"], role=member["role"], works_group=group, name=member["name"])
     for spec in PARTNERS:
         fields = {k: v for k, v in spec.items() if k != "staff"}
         partner, _created = Partner.objects.get_or_create(name=spec["name"], defaults=fields)

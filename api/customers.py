@@ -16,8 +16,7 @@ from partners.models import PartnerContract
 
 from . import refusals
 from .potential_customers import PRODUCT_IDS
-from .responses import READS, documented
-from .responses import errors as error_responses
+from .responses import READS, documented, errors_of, meanings
 from .schemas import Customer, CustomerList, Subscription
 
 router = Router(tags=["customers"])
@@ -86,17 +85,21 @@ def _contract(request, domain_id: int) -> PartnerContract:
     return contract
 
 
+LIST_ERRORS = meanings(
+    (400, *READS),
+    m400="`count` outside 1–30, an unknown `orderBy`, or a cursor this listing did not hand out.",
+)
+
+
 @router.get(
     "/partners/customers",
     operation_id="listCustomers",
     summary="List the partner's customers, page by page",
-    response={200: CustomerList, **error_responses((400, *READS))},
+    response={200: CustomerList, **errors_of(LIST_ERRORS)},
     openapi_extra=documented(
         200,
         "A page of customers; `responseMetaData.nextCursor` is null on the last page.",
-        (400, *READS),
-        m400="`count` outside 1–30, an unknown `orderBy`, or a cursor this listing did not "
-        "hand out.",
+        errors=LIST_ERRORS,
     ),
 )
 def customer_list(request, query: Query[ListQuery]):
@@ -115,9 +118,10 @@ def customer_list(request, query: Query[ListQuery]):
     }
 
 
-CUSTOMER_404 = (
-    "No customer of the calling partner has this domainId (another partner's customer reads "
-    "the same), or an unknown resource."
+CUSTOMER_ERRORS = meanings(
+    (*READS, 404),
+    m404="No customer of the calling partner has this domainId (another partner's customer "
+    "reads the same), or an unknown resource.",
 )
 
 
@@ -125,8 +129,8 @@ CUSTOMER_404 = (
     "/partners/customers/{int:domainId}",
     operation_id="getCustomer",
     summary="Read one customer",
-    response={200: Customer, **error_responses((*READS, 404))},
-    openapi_extra=documented(200, "The customer.", (*READS, 404), m404=CUSTOMER_404),
+    response={200: Customer, **errors_of(CUSTOMER_ERRORS)},
+    openapi_extra=documented(200, "The customer.", errors=CUSTOMER_ERRORS),
 )
 def customer_get(request, domainId: int):  # noqa: N803 - the path's name in the real API
     """The customer's company info and its partnership (partner, completion time)."""
@@ -137,9 +141,9 @@ def customer_get(request, domainId: int):  # noqa: N803 - the path's name in the
     "/partners/customers/{int:domainId}/subscription",
     operation_id="getCustomerSubscription",
     summary="Read a customer's subscription",
-    response={200: Subscription, **error_responses((*READS, 404))},
+    response={200: Subscription, **errors_of(CUSTOMER_ERRORS)},
     openapi_extra=documented(
-        200, "The subscription as agreed at the switch.", (*READS, 404), m404=CUSTOMER_404
+        200, "The subscription as agreed at the switch.", errors=CUSTOMER_ERRORS
     ),
 )
 def customer_subscription(request, domainId: int):  # noqa: N803

@@ -3,11 +3,12 @@
 
 import json
 
+from django.conf import settings
 from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import customers, errors, potential_customers
+from . import customers, errors, potential_customers, sandbox
 from .auth import BearerToken
 from .token_schemas import token_endpoint_document
 
@@ -45,9 +46,17 @@ class PartnerAPI(NinjaAPI):
         return "application/json"  # as our error answers (JSON is UTF-8 by definition)
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """Ninja's document of the operations, plus the token endpoint (a plain view)."""
+        """Ninja's document of the operations, plus the token endpoint (a plain view); with
+        SANDBOX off, without the sandbox's paths and schemas."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         token_endpoint_document(schema)
+        if not settings.SANDBOX:
+            schema["paths"] = {
+                path: item for path, item in schema["paths"].items() if "/sandbox/" not in path
+            }
+            components = schema.get("components", {}).get("schemas", {})
+            for name in [name for name in components if name.startswith("Sandbox")]:
+                del components[name]
         return schema
 
 
@@ -66,3 +75,4 @@ api = PartnerAPI(
 errors.install(api)
 api.add_router("", potential_customers.router)
 api.add_router("", customers.router)
+api.add_router("", sandbox.router)

@@ -29,20 +29,25 @@ HEADERS = {
 }
 
 
-def errors(statuses=ALL) -> dict:
-    """Ninja's `response=` entries for these error statuses."""
-    return {status: Error for status in statuses}
+def meanings(statuses=ALL, **overrides: str) -> dict[int, str]:
+    """What each of `statuses` means for an operation; `m404="…"` words one status its way."""
+    return {status: overrides.get(f"m{status}", ERROR_MEANINGS[status]) for status in statuses}
 
 
-ERRORS = errors()
+def errors_of(meanings: dict[int, str]) -> dict:
+    """Ninja's `response=` entries for an operation that documents `meanings`."""
+    return {status: Error for status in meanings}
 
 
-def documented(success: int, meaning: str, statuses=ALL, **meanings: str) -> dict:
-    """`openapi_extra` for an operation: what each of its responses means, and the headers the
-    errors carry. `meanings` (`m404="…"`) words a status for this operation."""
+ERRORS = errors_of(ERROR_MEANINGS)
+
+
+def documented(success: int, meaning: str, *, errors: dict[int, str] | None = None) -> dict:
+    """`openapi_extra` for an operation: what each of its responses means (by default every
+    one of ERROR_MEANINGS), and the headers the errors carry."""
     responses = {success: {"description": meaning}}
-    for status in statuses:
-        response = {"description": meanings.get(f"m{status}", ERROR_MEANINGS[status])}
+    for status, error_meaning in (ERROR_MEANINGS if errors is None else errors).items():
+        response = {"description": error_meaning}
         if status in HEADERS:
             response["headers"] = {
                 name: {"description": text, "required": True, "schema": {"type": "string"}}

@@ -2,10 +2,10 @@
 are the OpenAPI document's schemas, so the three cannot drift apart."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from accounts.models import WorksApp
 
@@ -112,3 +112,44 @@ class Subscription(Schema):
     currency: Literal["JPY"]
     startTime: datetime = Field(description="When the partner contract began.")  # noqa: N815
     settlement: Settlement
+
+
+# The sandbox (api/sandbox.py): every schema's name starts with "Sandbox", so the document
+# can leave them out whole while SANDBOX is off.
+
+
+class SandboxCustomerRequest(Schema):
+    productId: ProductId = Field(  # noqa: N815
+        "FR", description="The plan to start on: FR (free), STD (standard), ADV (advanced)."
+    )
+    seats: Annotated[StrictInt, Field(ge=1, le=9999)] = Field(10, description="Members, 1 to 9999.")
+    issueCode: StrictBool = Field(  # noqa: N815
+        True, description="Issue a partner code at once, so the transfer can be tried."
+    )
+
+
+class SandboxCustomerCreated(Schema):
+    domain: str = Field(description="ドメイン又はグループ名, unique, `sbx-` and 8 characters.")
+    domainId: int  # noqa: N815
+    companyName: str  # noqa: N815
+    adminEmail: str = Field(description="The super admin's log-in for the admin console.")  # noqa: N815
+    adminPassword: str = Field(  # noqa: N815
+        description="Generated; shown in this answer only, never again."
+    )
+    partnerCode: str | None = Field(  # noqa: N815
+        description="The code already issued (null when `issueCode` was false)."
+    )
+
+
+class SandboxCustomerReset(Schema):
+    domain: str
+    partnerCode: str | None = Field(  # noqa: N815
+        description="A fresh code, when the customer was created with one (the old one is gone)."
+    )
+
+
+class SandboxCodeMoved(Schema):
+    domain: str
+    status: Literal["EXPIRED", "LAPSED"] = Field(
+        description="What the customer's open code now is, recorded as the expiry job records it."
+    )

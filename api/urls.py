@@ -7,7 +7,10 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.urls import URLPattern, include, path
+
+from core import http
 
 from .errors import method_not_allowed
 from .main import api
@@ -44,8 +47,23 @@ def _get_only(view):
     return wrapper
 
 
+def _sandbox_only(view):
+    """SANDBOX off: the sandbox's paths answer as any unknown /api/ path does, before the
+    token is even looked at."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.SANDBOX:
+            return http.error_response(404, http.NOT_FOUND, http.NO_SUCH_RESOURCE)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _view(pattern):
     view = _json_405(pattern.callback)
+    if str(pattern.pattern).startswith("sandbox/"):
+        view = _sandbox_only(view)
     return _get_only(view) if pattern.name in READ_ONLY else view
 
 

@@ -13,6 +13,8 @@ from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
+GONE = "GONE"  # what the task answers for an outbox row that no longer exists
+
 
 @task
 def email_send(email_id: int, attempt: int = 1) -> str:
@@ -20,10 +22,13 @@ def email_send(email_id: int, attempt: int = 1) -> str:
 
     django.tasks does not retry, so a failed attempt re-enqueues itself with a growing delay
     (when the backend can defer) until MAIL_MAX_ATTEMPTS, and then marks the row FAILED for
-    an operator to see and retry in /ops/.
+    an operator to see and retry in /ops/. A row removed before it was sent (a sandbox
+    tenant's reset removes its outbox) is not sent, and the task ends quietly.
     """
     with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return GONE
         if email.status == OutboundEmail.Status.SENT:
             return email.status
         message = EmailMultiAlternatives(

@@ -12,6 +12,7 @@ from api.models import AccessToken, ApiApp, RefreshToken, UsedAssertion
 from outbox.models import OutboundEmail
 from partners.codes import code_expiry, generate_code
 from partners.models import PartnerCode, PartnerContract
+from sandbox.models import SandboxCustomer
 
 PASSWORD = "correct-horse-battery"
 
@@ -227,3 +228,33 @@ class UsedAssertionFactory(DjangoModelFactory[UsedAssertion]):
     app = factory.SubFactory(ApiAppFactory)
     digest = factory.LazyFunction(lambda: credentials.token_digest(credentials.token_generate("")))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+
+
+def _super_admin(group: WorksGroup) -> User:
+    return group.super_admin or UserFactory(works_group=group)
+
+
+class SandboxCustomerFactory(DjangoModelFactory[SandboxCustomer]):
+    """A partner's sandbox customer whose starting state is the group as it is now (no code);
+    `sandbox_customer_create` is the way the product makes one."""
+
+    class Meta:
+        model = SandboxCustomer
+        exclude = ["admin"]
+
+    works_group = factory.SubFactory(WorksGroupFactory, is_sandbox=True)
+    partner = factory.SubFactory(PartnerFactory)
+    created_by = factory.LazyAttribute(lambda o: UserFactory(staff=True, partner=o.partner))
+    admin = factory.LazyAttribute(lambda o: _super_admin(o.works_group))
+    plan = factory.SelfAttribute("works_group.plan")
+    seats = factory.SelfAttribute("works_group.seats")
+    apps = factory.LazyAttribute(lambda o: list(o.works_group.apps))
+    company_info = factory.LazyAttribute(
+        lambda o: {
+            name: getattr(o.works_group.company_info, name) for name in CompanyInfo.SETTINGS_FIELDS
+        }
+    )
+    admin_email = factory.SelfAttribute("admin.email")
+    admin_name = factory.SelfAttribute("admin.name")
+    admin_password_hash = factory.SelfAttribute("admin.password")
+    issue_code = False

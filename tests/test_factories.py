@@ -4,6 +4,7 @@ from tests.factories import (
     AccessTokenFactory,
     PartnerCodeFactory,
     PartnerContractFactory,
+    SandboxCustomerFactory,
     UsedAssertionFactory,
     UserFactory,
 )
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_factories_build_valid_objects():
     contract = PartnerContractFactory()
     code = PartnerCodeFactory(verified=True)
-    for obj in (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True)):
+    customer = SandboxCustomerFactory()
+    objects = (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True))
+    for obj in (*objects, customer, customer.works_group):
         obj.full_clean()
 
 

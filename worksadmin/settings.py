@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "partners",
+    "sandbox",
     "api",
 ]
 
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "sandbox.context_processors.sandbox",
             ],
         },
     },
@@ -231,6 +233,13 @@ OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=24 * 
 OAUTH_REFRESH_TOKEN_DAYS = env.int("OAUTH_REFRESH_TOKEN_DAYS", default=90)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# THE SANDBOX (reset, sandbox customers, moving a sandbox code's clock)
+# ------------------------------------------------------------------------------
+# Off unless asked for: production never offers it; `make run`'s .env turns it on.
+SANDBOX = env.bool("SANDBOX", default=False)
+# Live sandbox customers one partner may have at a time.
+SANDBOX_CUSTOMER_LIMIT = env.int("SANDBOX_CUSTOMER_LIMIT", default=100)
 
 # SECURITY
 # ------------------------------------------------------------------------------

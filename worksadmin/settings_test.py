@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# The sandbox is on, so the suite exercises it; tests/sandbox/test_switch_off.py turns it off.
+os.environ.setdefault("SANDBOX", "true")
 
 from .settings import *  # noqa: E402,F403
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("partners.urls")),
+    path("", include("sandbox.urls")),
     path("", include("outbox.urls")),
     path("", include("api.urls")),  # /api/v1/, /oauth2/v2.0/token, /partner/apps/
     # Any other /api/ path answers JSON, with DEBUG on as well.

@@ -31,6 +31,11 @@ class AuditEvent(models.Model):
         API_APP_KEY_REGENERATED = "API_APP_KEY_REGENERATED", _("Private Key 再発行")
         API_APP_REVOKED = "API_APP_REVOKED", _("APIアプリ削除")
         API_APP_TOKEN_ISSUED = "API_APP_TOKEN_ISSUED", _("アクセストークン発行")
+        SANDBOX_CUSTOMER_CREATED = "SANDBOX_CUSTOMER_CREATED", _("テスト顧客の作成")
+        SANDBOX_RESET = "SANDBOX_RESET", _("サンドボックスのリセット")
+        SANDBOX_CUSTOMER_DELETED = "SANDBOX_CUSTOMER_DELETED", _("テスト顧客の削除")
+        SANDBOX_CODE_EXPIRY_MOVED = "SANDBOX_CODE_EXPIRY_MOVED", _("有効期限の前倒し")
+        SANDBOX_APPROVAL_DEADLINE_MOVED = "SANDBOX_APPROVAL_DEADLINE_MOVED", _("承認期限の前倒し")
 
     # Events of a partner's own account (its API credentials): never in a works group's log,
     # so the customer's 監査 does not offer them as a filter.

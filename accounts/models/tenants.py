@@ -126,6 +126,13 @@ class WorksGroup(models.Model):
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="customers"
     )
     billing_anchor = models.DateField(_("請求期間の開始日"), default=timezone.localdate)
+    # A sandbox tenant can be reset, have its clock moved and (when a partner made it) be
+    # deleted by the sandbox app; nothing of that ever touches a tenant without this flag.
+    is_sandbox = models.BooleanField(
+        _("サンドボックス"),
+        default=False,
+        help_text=_("デモ・テスト用のテナント。リセットや期限の前倒しができます。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +214,11 @@ class CompanyInfo(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or self.works_group.domain
+
+    @classmethod
+    def default_settings(cls) -> dict:
+        """Every 会社情報 setting at its default: what a new group starts with."""
+        return {name: cls._meta.get_field(name).get_default() for name in cls.SETTINGS_FIELDS}
 
     @property
     def ui_language(self) -> str:

@@ -72,18 +72,32 @@
     }
   }
 
+  // A form with data-confirm-dialog="<id>" opens that dialog instead of submitting; the
+  // dialog's own form does the POST. Without JavaScript the form submits as it is: to the
+  // confirmation page (the wizard's /confirm/, the sandbox's GET pages).
+  // data-confirm-text and data-confirm-post let one dialog serve every row of a list.
   function setupConfirmDialog(root) {
-    var dialog = root.querySelector("#confirm-dialog");
-    if (!dialog || typeof dialog.showModal !== "function") { return; }
-    var approve = root.querySelector("form[data-confirm-dialog] button");
-    var opener = approve;
-    var open = function () {
-      if (dialog.open) { dialog.close(); }
-      dialog.showModal();
-      // The safe choice first, as the seed's キャンセル comes before OK.
-      var cancel = dialog.querySelector("[data-close-dialog]");
-      if (cancel) { cancel.focus(); }
-    };
+    root.querySelectorAll("form[data-confirm-dialog]").forEach(function (form) {
+      var dialog = document.getElementById(form.dataset.confirmDialog);
+      if (form.dataset.confirmReady || !dialog || typeof dialog.showModal !== "function") { return; }
+      form.dataset.confirmReady = "true";
+      setupDialog(dialog);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        openDialog(dialog, form);
+      });
+    });
+    root.querySelectorAll("dialog[data-auto-open]").forEach(function (dialog) {
+      if (dialog.dataset.autoOpened || typeof dialog.showModal !== "function") { return; }
+      dialog.dataset.autoOpened = "true";
+      setupDialog(dialog);
+      openDialog(dialog, root.querySelector("form[data-confirm-dialog='" + dialog.id + "']"));
+    });
+  }
+
+  function setupDialog(dialog) {
+    if (dialog.dataset.dialogReady) { return; }
+    dialog.dataset.dialogReady = "true";
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (cancel) {
       cancel.addEventListener("click", function (event) {
         event.preventDefault();
@@ -92,21 +106,29 @@
     });
     dialog.addEventListener("keydown", function (event) { trapFocus(dialog, event); });
     dialog.addEventListener("close", function () {
+      var opener = dialog.confirmOpener;
       if (opener && document.contains(opener)) { opener.focus(); }
-      if (window.location.pathname.endsWith("/confirm/")) {
+      if (dialog.hasAttribute("data-auto-open") && window.location.pathname.endsWith("/confirm/")) {
         // The no-JS confirm page became the wizard again: keep the address honest.
         var back = dialog.querySelector("[data-close-dialog]");
         if (back) { window.history.replaceState(null, "", back.getAttribute("href")); }
       }
     });
-    root.querySelectorAll("form[data-confirm-dialog]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        opener = form.querySelector("button");
-        open();
-      });
-    });
-    if (dialog.hasAttribute("data-auto-open")) { open(); }
+  }
+
+  function openDialog(dialog, form) {
+    dialog.confirmOpener = form ? form.querySelector("button") : null;
+    if (form && form.dataset.confirmText) {
+      dialog.querySelector(".modal-text").textContent = form.dataset.confirmText;
+    }
+    if (form && form.dataset.confirmPost) {
+      dialog.querySelector("form").setAttribute("action", form.dataset.confirmPost);
+    }
+    if (dialog.open) { dialog.close(); }
+    dialog.showModal();
+    // The safe choice first, as the seed's キャンセル comes before OK.
+    var cancel = dialog.querySelector("[data-close-dialog]");
+    if (cancel) { cancel.focus(); }
   }
 
   // -- step 2 follows the partner ------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from api.services import api_app_create
 from tests.factories import PartnerCodeFactory, PartnerContractFactory, WorksGroupFactory
-from tests.support import AUDIT_EVENTS, TOKEN_LAST_USE, nothing_written
+from tests.support import AUDIT_EVENTS, TOKEN_LAST_USE, db_state, nothing_written
 
 from .conftest import ApiClient
 from .oauth_support import sign_in
@@ -153,6 +153,76 @@ def test_generated_requests_never_get_a_5xx_and_always_get_documented_json(
         assert set(error) == {"code", "description"}
     # The server routes on the decoded path: a domain holding "%2F" is no domain.
     operation = operation_of(DOCUMENT, unquote(path.split("?")[0]), method)
+    if operation and operation[1]:
+        check_response(DOCUMENT, operation[0], method.lower(), response)
+    elif operation:
+        assert response.status_code == 405
+    else:
+        assert response.status_code == 404
+
+
+sandbox_bodies = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "productId": st.one_of(st.sampled_from(["FR", "STD", "ADV"]), json_values),
+            "seats": st.one_of(st.integers(min_value=-5, max_value=10_005), json_values),
+            "issueCode": st.one_of(st.booleans(), json_values),
+        },
+    ).map(json.dumps),
+    json_values.map(json.dumps),
+    st.binary(max_size=64),
+    texts,
+)
+
+
+def _sandbox_path(draw) -> str:
+    domain = quote(draw(domains), safe="")
+    return draw(
+        st.sampled_from(
+            [
+                "/api/v1/sandbox/customers",
+                f"/api/v1/sandbox/customers/{domain}",
+                f"/api/v1/sandbox/customers/{domain}/reset",
+                f"/api/v1/sandbox/customers/{domain}/expire-code",
+                f"/api/v1/sandbox/customers/{domain}/lapse-code",
+            ]
+        )
+    )
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_generated_sandbox_requests_never_get_a_5xx_and_refusals_write_nothing(
+    client, token_and_secret, oauth_tokens, known_code, data
+):
+    """The sandbox's endpoints on generated paths, methods, tokens and bodies: documented
+    JSON every time; a refusal changes nothing; only a well-formed create makes a customer."""
+    api = ApiClient(client, None)
+    draw = data.draw
+    path = _sandbox_path(draw)
+    method = draw(methods)
+    headers = _authorization(draw, token_and_secret[1], oauth_tokens)
+    body = draw(sandbox_bodies) if method != "GET" else ""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+
+    before = db_state(ignore=(TOKEN_LAST_USE,))
+    response = api.request(method, path, headers=headers, data=body, content_type=JSON)
+
+    assert response.status_code < 500, response.content
+    assert response["Content-Type"] == JSON
+    if response.status_code >= 400:
+        assert set(response.json()) == {"code", "description"}
+        assert db_state(ignore=(TOKEN_LAST_USE,)) == before
+    else:
+        assert (method, path, response.status_code) == ("POST", "/api/v1/sandbox/customers", 201)
+    operation = operation_of(DOCUMENT, unquote(path), method)
     if operation and operation[1]:
         check_response(DOCUMENT, operation[0], method.lower(), response)
     elif operation:

@@ -1,5 +1,6 @@
 """The OpenAPI document at /api/v1/openapi.json against the real API, response by response."""
 
+import json
 import re
 
 import pytest
@@ -10,7 +11,11 @@ from jsonschema import Draft202012Validator
 from api import urls as api_urls
 from api.oauth import JWT_BEARER
 from partners import selectors, services
+from sandbox import services as sandbox_services
+from sandbox.models import SandboxCustomer
+from sandbox.services import Via
 from tests.factories import PartnerCodeFactory, PartnerContractFactory, PartnerFactory
+from tests.partners.flow import verify
 
 from .conftest import ApiClient, transfer_body
 from .oauth_support import sign, token_request
@@ -20,6 +25,11 @@ from .openapi_support import (
     DOCUMENT_URL,
     FORM,
     ONE_CUSTOMER_PATH,
+    SANDBOX_CUSTOMER_PATH,
+    SANDBOX_CUSTOMERS_PATH,
+    SANDBOX_EXPIRE_PATH,
+    SANDBOX_LAPSE_PATH,
+    SANDBOX_RESET_PATH,
     SUBSCRIPTION_PATH,
     TOKEN_PATH,
     TRANSFER_PATH,
@@ -77,8 +87,42 @@ class World:
         def broken(**kwargs):
             raise RuntimeError("a bug")
 
+        if verb.startswith("sandbox_"):
+            module = sandbox_services
         self.monkeypatch.setattr(module, verb, broken)
         return ApiClient(Client(raise_request_exception=False), self.api.secret)
+
+    # The sandbox: a sandbox customer of the token's partner, in the state a scenario needs.
+
+    def sandbox(
+        self, *, issue_code: bool = True, verified: bool = False, then_deactivated: bool = False
+    ) -> str:
+        staff = self.token.created_by
+        created = sandbox_services.sandbox_customer_create(
+            partner=staff.partner, by=staff, issue_code=issue_code, via=Via.API
+        )
+        if verified:
+            verify(staff, code=created.code, now=None)
+        if then_deactivated:
+            self.partner_deactivated()
+        return created.customer.works_group.domain
+
+    def sandbox_unflagged(self) -> str:
+        """A sandbox customer an operator took out of the sandbox."""
+        domain = self.sandbox()
+        group = SandboxCustomer.objects.get(works_group__domain=domain).works_group
+        group.is_sandbox = False
+        group.save(update_fields=["is_sandbox"])
+        return domain
+
+    def sandbox_call(self, method: str, path: str, domain: str = "", body=None, *, api=None):
+        url = path.format(domain=domain)
+        data = "" if body is None else json.dumps(body)
+        return (api or self.api).request(method, url, data=data, content_type="application/json")
+
+    def at_the_sandbox_limit(self) -> "World":
+        self.settings.SANDBOX_CUSTOMER_LIMIT = 0
+        return self
 
     def partner_deactivated(self) -> "World":
         self.token.partner.is_active = False
@@ -98,6 +142,27 @@ class World:
     def verified(self) -> "World":
         assert self.post().status_code == 202
         return self
+
+
+def _sandbox_scenarios(path, method, verb, conflict, success) -> dict:
+    """The documented answers of an endpoint on one sandbox customer of the token's partner."""
+    conflicts = {
+        "sandbox_unflagged": lambda w: w.sandbox_unflagged(),
+        "no_code": lambda w: w.sandbox(issue_code=False),
+        "not_verified": lambda w: w.sandbox(),
+    }
+    verified = path == SANDBOX_LAPSE_PATH
+    scenarios = {
+        success: lambda w: w.sandbox_call(method, path, w.sandbox(verified=verified)),
+        "401": lambda w: w.sandbox_call(method, path, w.sandbox(), api=w.without_token()),
+        "403": lambda w: w.sandbox_call(method, path, w.sandbox(then_deactivated=True)),
+        "404": lambda w: w.sandbox_call(method, path, w.domain),  # a tenant, not theirs
+        "405": lambda w: w.sandbox_call("PUT", path, w.sandbox()),
+        "500": lambda w: w.sandbox_call(method, path, w.sandbox(), api=w.with_bug_in(verb)),
+    }
+    if conflict:
+        scenarios["409"] = lambda w: w.sandbox_call(method, path, conflicts[conflict](w))
+    return scenarios
 
 
 SCENARIOS = {
@@ -149,6 +214,30 @@ SCENARIOS = {
     (TOKEN_PATH, "post", "400"): lambda w: w.sign_in(assertion=sign(w.app, exp=1)),
     (TOKEN_PATH, "post", "401"): lambda w: w.sign_in(client_secret="wrong"),
     (TOKEN_PATH, "post", "405"): lambda w: w.api.client.get(TOKEN_PATH),
+    **{
+        (SANDBOX_CUSTOMERS_PATH, "post", status): scenario
+        for status, scenario in {
+            "201": lambda w: w.sandbox_call("POST", SANDBOX_CUSTOMERS_PATH),
+            "400": lambda w: w.sandbox_call("POST", SANDBOX_CUSTOMERS_PATH, body={"seats": 0}),
+            "401": lambda w: w.sandbox_call("POST", SANDBOX_CUSTOMERS_PATH, api=w.without_token()),
+            "403": lambda w: w.partner_deactivated().sandbox_call("POST", SANDBOX_CUSTOMERS_PATH),
+            "405": lambda w: w.sandbox_call("GET", SANDBOX_CUSTOMERS_PATH),
+            "409": lambda w: w.at_the_sandbox_limit().sandbox_call("POST", SANDBOX_CUSTOMERS_PATH),
+            "500": lambda w: w.sandbox_call(
+                "POST", SANDBOX_CUSTOMERS_PATH, api=w.with_bug_in("sandbox_customer_create")
+            ),
+        }.items()
+    },
+    **{
+        (path, method.lower(), status): scenario
+        for path, method, verb, conflict, success in [
+            (SANDBOX_RESET_PATH, "POST", "sandbox_tenant_reset", "sandbox_unflagged", "200"),
+            (SANDBOX_EXPIRE_PATH, "POST", "sandbox_code_expire", "no_code", "200"),
+            (SANDBOX_LAPSE_PATH, "POST", "sandbox_code_lapse", "not_verified", "200"),
+            (SANDBOX_CUSTOMER_PATH, "DELETE", "sandbox_customer_delete", None, "204"),
+        ]
+        for status, scenario in _sandbox_scenarios(path, method, verb, conflict, success).items()
+    },
 }
 
 

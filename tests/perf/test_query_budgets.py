@@ -13,12 +13,14 @@ from api.models import ApiApp
 from api.services import api_app_create
 from partners.models import ApiToken, PartnerContract
 from partners.tokens import api_token_create
+from sandbox.models import SandboxCustomer
 from tests.api.oauth_support import sign_in
 from tests.factories import (
     AuditEventFactory,
     PartnerCodeFactory,
     PartnerContractFactory,
     PartnerFactory,
+    SandboxCustomerFactory,
     UserFactory,
     WorksGroupFactory,
 )
@@ -273,3 +275,21 @@ def test_partner_apps_page_queries_do_not_grow(django_assert_max_num_queries, lo
             assert client.get("/partner/apps/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_partner_sandbox_customers_page_queries_do_not_grow(
+    django_assert_max_num_queries, login, staff
+):
+    """Each row's wizard step comes with the row (its latest code and contract annotated)."""
+    client = login(staff)
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size - SandboxCustomer.objects.filter(partner=staff.partner).count()):
+            customer = SandboxCustomerFactory(partner=staff.partner, created_by=staff)
+            PartnerCodeFactory(works_group=customer.works_group)
+        with django_assert_max_num_queries(BUDGET) as captured:
+            response = client.get(reverse("sandbox:customers"))
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert "2. パートナーコードの認証待ち" in response.text

@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 
 from django.test import Client
 
+from accounts.models import User
 from api.models import ApiApp
 from partners import services
+from sandbox.models import SandboxCustomer
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 
 
@@ -69,6 +71,24 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     app = ApiApp.objects.get(created_by=staff)
     yield page("app secret renewed", f"/partner/apps/{app.pk}/secret/", "post")
     yield page("app key renewed", f"/partner/apps/{app.pk}/key/", "post")
+    yield page("sandbox customers", "/partner/sandbox/")
+    yield page(
+        "sandbox customer created",
+        "/partner/sandbox/",
+        "post",
+        plan="FREE",
+        seats="10",
+        issue_code="on",
+    )
+    sandbox = SandboxCustomer.objects.get(partner=staff.partner).works_group
+    yield page("sandbox customers, bad seats", "/partner/sandbox/", "post", plan="FREE", seats="0")
+    yield page("sandbox reset confirm", f"/partner/sandbox/{sandbox.domain}/reset/")
+    yield page("sandbox delete confirm", f"/partner/sandbox/{sandbox.domain}/delete/")
+    yield page("sandbox reset done", f"/partner/sandbox/{sandbox.domain}/reset/", "post")
+
+    client.force_login(User.objects.get(works_group=sandbox))
+    yield page("wizard of a sandbox tenant, step 2", "/console/partner/contract/")
+    yield page("sandbox tenant reset confirm", "/console/sandbox/reset/")
 
     client.force_login(super_admin)
     services.contract_complete(works_group=group, by=super_admin)
@@ -76,7 +96,12 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
 
     client.force_login(operator)
     yield page("ops index", "/ops/")
-    for model in ("partners/partnercode", "outbox/outboundemail", "accounts/auditevent"):
+    for model in (
+        "partners/partnercode",
+        "outbox/outboundemail",
+        "accounts/auditevent",
+        "sandbox/sandboxcustomer",
+    ):
         yield page(f"ops {model} list", f"/ops/{model}/")
     yield page("ops works group", f"/ops/accounts/worksgroup/{group.pk}/change/")
     client.logout()

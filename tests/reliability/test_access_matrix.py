@@ -7,6 +7,9 @@ has only a session, which the API does not accept. Another tenant's object is a 
 
 A second matrix calls every API operation with each kind of token: a personal token, OAuth
 access tokens of P's app with `partner` and with `partner.read`, and one of another partner.
+
+G is a sandbox tenant (the other group is not), and P has two sandbox customers of its own,
+each with an open code: one for the partner console, one for the API.
 """
 
 import json
@@ -21,6 +24,7 @@ from accounts.models import User, WorksGroup
 from api.services import api_app_create
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
+from sandbox import services as sandbox_services
 from tests.api.oauth_support import sign_in
 from tests.api.openapi_support import openapi_document
 from tests.factories import (
@@ -60,10 +64,14 @@ class World:
 
 @pytest.fixture
 def world(db, client) -> World:
-    group = WorksGroupFactory()
+    group = WorksGroupFactory(is_sandbox=True)
     super_admin = UserFactory(works_group=group)
     partner = PartnerFactory()
     staff = UserFactory(staff=True, partner=partner)
+    console_sandbox, api_sandbox = (
+        sandbox_services.sandbox_customer_create(partner=partner, by=staff, via="test")
+        for _ in range(2)
+    )
     other_staff = UserFactory(staff=True, partner=PartnerFactory())
     code = PartnerCodeFactory(
         works_group=group,
@@ -98,6 +106,8 @@ def world(db, client) -> World:
         "api_code": api_code.code,
         "app": app.app.pk,
         "customer": customer.works_group_id,
+        "sandbox": console_sandbox.customer.works_group.domain,
+        "api_sandbox": api_sandbox.customer.works_group.domain,
     }
     tokens = {
         "personal": secret,
@@ -164,6 +174,14 @@ MATRIX = [
     ("GET",  "/ops/partners/partnercode/{code}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/outbox/outboundemail/{email}/change/",
                                                        None, (302, 302, 302, 302, 302, 302, 200)),
+    ("GET",  "/console/sandbox/reset/",                None, (302, 200, 403, 404, 403, 403, 403)),
+    ("POST", "/console/sandbox/reset/",                {},   (302, 302, 403, 302, 403, 403, 403)),
+    ("GET",  "/partner/sandbox/",                      None, (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/sandbox/",                      {},   (302, 403, 403, 403, 200, 200, 403)),
+    ("GET",  "/partner/sandbox/{sandbox}/reset/",      None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/sandbox/{sandbox}/reset/",      {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("GET",  "/partner/sandbox/{sandbox}/delete/",     None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/sandbox/{sandbox}/delete/",     {},   (302, 403, 403, 403, 302, 404, 403)),
     ("GET",  "/healthz",                               None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/readyz",                                None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/dev/mailbox/",                          None, (404, 404, 404, 404, 404, 404, 404)),
@@ -177,6 +195,15 @@ MATRIX = [
     ("GET",  "/api/v1/partners/customers/{customer}",  None, (401, 401, 401, 401, 200, 404, 401)),
     ("GET",  "/api/v1/partners/customers/{customer}/subscription",
                                                        None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/sandbox/customers",              {},   (401, 401, 401, 401, 201, 201, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/reset",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/expire-code",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/lapse-code",
+                                                       None, (401, 401, 401, 401, 409, 404, 401)),
+    ("DELETE", "/api/v1/sandbox/customers/{api_sandbox}",
+                                                       None, (401, 401, 401, 401, 204, 404, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
@@ -196,6 +223,8 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
     path = path.format(**world.ids)
     if method == "GET":
         return client.get(path, headers=headers)
+    if method == "DELETE":
+        return client.delete(path, headers=headers)
     if isinstance(body, dict) and path.startswith("/api/"):
         payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
         return client.post(path, payload, content_type="application/json", headers=headers)
@@ -208,6 +237,23 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
 )
 def test_every_url_answers_every_visitor_as_expected(client, world, method, path, body, statuses):
     expected = dict(zip(ROLES, statuses, strict=True))
+    actual = {role: _request(client, world, role, method, path, body).status_code for role in ROLES}
+    assert actual == expected
+
+
+def _is_sandbox(path: str) -> bool:
+    return "/sandbox/" in path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "statuses"),
+    [pytest.param(*row, id=f"{row[0]} {row[1]}") for row in MATRIX],
+)
+def test_with_the_sandbox_off_its_urls_are_gone_and_every_other_answers_as_before(
+    client, world, settings, method, path, body, statuses
+):
+    settings.SANDBOX = False
+    expected = dict(zip(ROLES, (404,) * len(ROLES) if _is_sandbox(path) else statuses, strict=True))
     actual = {role: _request(client, world, role, method, path, body).status_code for role in ROLES}
     assert actual == expected
 
@@ -249,6 +295,15 @@ SCOPE_MATRIX = [
     ("GET",  "/api/v1/partners/customers/{customer}",    None, (200, 200, 200, 404)),
     ("GET",  "/api/v1/partners/customers/{customer}/subscription",
                                                          None, (200, 200, 200, 404)),
+    ("POST", "/api/v1/sandbox/customers",                  {}, (201, 201, 403, 201)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/reset",
+                                                           {}, (200, 200, 403, 404)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/expire-code",
+                                                           {}, (200, 200, 403, 404)),
+    ("POST", "/api/v1/sandbox/customers/{api_sandbox}/lapse-code",
+                                                           {}, (409, 409, 403, 404)),
+    ("DELETE", "/api/v1/sandbox/customers/{api_sandbox}",
+                                                         None, (204, 204, 403, 404)),
 ]
 # fmt: on
 
@@ -264,8 +319,8 @@ def test_every_api_operation_answers_every_kind_of_token_as_expected(
     """One call per world: a transfer that succeeds uses the code up for the next caller."""
     headers = {"Authorization": f"Bearer {world.tokens[kind]}"}
     url = path.format(**world.ids)
-    if method == "GET":
-        response = client.get(url, headers=headers)
+    if body is None:
+        response = client.generic(method, url, headers=headers)
     else:
         payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
         response = client.post(url, payload, content_type="application/json", headers=headers)

@@ -17,6 +17,7 @@ from tests.factories import (
     PASSWORD,
     OutboundEmailFactory,
     PartnerFactory,
+    SandboxCustomerFactory,
     UserFactory,
     WorksGroupFactory,
 )
@@ -36,7 +37,8 @@ LANDING = {
 
 @dataclass
 class World:
-    """A group at the wizard step a form needs, its super admin, a partner's staff, an operator."""
+    """A group at the wizard step a form needs (a sandbox customer of the partner), its super
+    admin, a partner's staff, an operator."""
 
     group: object
     super_admin: User
@@ -49,9 +51,10 @@ class World:
 
 
 def _world(step: int) -> World:
-    group = WorksGroupFactory()
+    group = WorksGroupFactory(is_sandbox=True)
     super_admin = UserFactory(works_group=group)
     staff = UserFactory(staff=True, partner=PartnerFactory())
+    SandboxCustomerFactory(works_group=group, partner=staff.partner, created_by=staff)
     code = None
     if step >= 2:
         code = services.code_issue(works_group=group, by=super_admin)
@@ -119,6 +122,16 @@ FORMS = [
     ("staff", 1, "/partner/apps/{app}/secret/", lambda w: {}),
     ("staff", 1, "/partner/apps/{app}/key/", lambda w: {}),
     ("staff", 1, "/partner/apps/{app}/revoke/", lambda w: {}),
+    ("super_admin", 3, "/console/sandbox/reset/", lambda w: {}),
+    ("staff", 1, "/partner/sandbox/", lambda w: {"plan": "FREE", "seats": "10"}),
+    ("staff", 2, "/partner/sandbox/{sandbox}/reset/", lambda w: {}),
+    ("staff", 1, "/partner/sandbox/{sandbox}/delete/", lambda w: {}),
+    (
+        "operator",
+        2,
+        "/ops/accounts/worksgroup/",
+        lambda w: {"action": "sandbox_code_expire", "_selected_action": [w.group.pk]},
+    ),
     (
         "operator",
         1,
@@ -143,7 +156,7 @@ def _browser(world: World, who: str) -> Client:
 def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk, app=world.app.pk)
+    path = path.format(token=world.token.pk, app=world.app.pk, sandbox=world.group.domain)
     before = db_state()
 
     response = browser.post(path, form(world))
@@ -158,7 +171,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who,
 def test_the_same_form_with_its_csrf_token_goes_through(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk, app=world.app.pk)
+    path = path.format(token=world.token.pk, app=world.app.pk, sandbox=world.group.domain)
     before = db_state()
 
     response = browser.post(
