@@ -97,6 +97,13 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("操作"),
         required=False,
-        choices=[("", _("すべて")), *AuditEvent.Action.choices],
+        choices=[
+            ("", _("すべて")),
+            *[
+                (action, label)
+                for action, label in AuditEvent.Action.choices
+                if action not in AuditEvent.PARTNER_ONLY_ACTIONS
+            ],
+        ],
         widget=LeanSelect,
     )

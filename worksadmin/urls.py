@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("partners.urls")),
     path("", include("outbox.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/", include("api.urls")),
     # Any other /api/ path answers JSON, with DEBUG on as well.
     re_path(r"^api/", core_views.page_not_found),

@@ -26,6 +26,26 @@ class AuditEvent(models.Model):
         EMAIL_QUEUED = "EMAIL_QUEUED", _("メール送信予約")
         API_TOKEN_CREATED = "API_TOKEN_CREATED", _("APIトークン作成")
         API_TOKEN_REVOKED = "API_TOKEN_REVOKED", _("APIトークン無効化")
+        WEBHOOK_CREATED = "WEBHOOK_CREATED", _("Webhook登録")
+        WEBHOOK_UPDATED = "WEBHOOK_UPDATED", _("Webhook変更")
+        WEBHOOK_DELETED = "WEBHOOK_DELETED", _("Webhook削除")
+        WEBHOOK_SECRET_ROTATED = "WEBHOOK_SECRET_ROTATED", _("Webhookシークレット更新")
+        WEBHOOK_DISABLED = "WEBHOOK_DISABLED", _("Webhook自動停止")
+        WEBHOOK_REDELIVERED = "WEBHOOK_REDELIVERED", _("Webhook再送")
+
+    # Recorded against a partner only, never in a works group's 監査.
+    PARTNER_ONLY_ACTIONS = frozenset(
+        {
+            Action.API_TOKEN_CREATED,
+            Action.API_TOKEN_REVOKED,
+            Action.WEBHOOK_CREATED,
+            Action.WEBHOOK_UPDATED,
+            Action.WEBHOOK_DELETED,
+            Action.WEBHOOK_SECRET_ROTATED,
+            Action.WEBHOOK_DISABLED,
+            Action.WEBHOOK_REDELIVERED,
+        }
+    )
 
     created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

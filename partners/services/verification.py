@@ -17,6 +17,7 @@ from core import ratelimit
 from .. import errors
 from ..codes import MalformedCode, normalize_code
 from ..models import PartnerCode
+from .events import code_event_verified
 from .notices import customer_notify_verified
 
 
@@ -70,12 +71,14 @@ def code_verify(
     raw_code: str,
     show_profile: bool,
     client_ip: str | None = None,
+    app: str | None = None,
     now: datetime | None = None,
 ) -> PartnerCode:
     """Confirming 顧客の取り込み: the first partner to verify wins, every later attempt is refused.
 
     「パートナーがコード番号の認証を行った時点で、有効期間に関わらず上記コード番号の再利用は
-    できなくなります。」 The customer's super admin is e-mailed to approve.
+    できなくなります。」 The customer's super admin is e-mailed to approve, and the partner's
+    webhooks hear code.verified (naming `app` when a partner system's app verified).
     """
     now = now or timezone.now()
     with _attempt(staff=staff, domain=domain, client_ip=client_ip, now=now), transaction.atomic():
@@ -96,6 +99,7 @@ def code_verify(
             now=now,
         )
         customer_notify_verified(code, staff=staff)
+        code_event_verified(code, staff=staff, app=app, now=now)
         return code
 
 
