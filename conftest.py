@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Plan
+from core.tasks import background_wait
 from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
 
 
@@ -13,6 +14,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _background_tasks_finished():
+    """Tasks the immediate backend runs in a thread after commit (webhook deliveries) end
+    before the test's database is torn down."""
+    yield
+    background_wait(timeout=60)
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import errors, potential_customers
+from . import errors, potential_customers, webhook_endpoints
 from .auth import BearerToken
 
 DESCRIPTION = (
-    "The partner console's 顧客の取り込み by program, shaped like the LINE WORKS Partner API. "
+    "The partner console's 顧客の取り込み and its webhooks by program, shaped like the LINE WORKS "
+    "Partner API. "
     'Every call carries `Authorization: Bearer <token>`; every error is `{"code", '
     '"description"}` JSON.'
 )
@@ -52,3 +53,4 @@ api = PartnerAPI(
 )
 errors.install(api)
 api.add_router("", potential_customers.router)
+api.add_router("", webhook_endpoints.router)

@@ -22,11 +22,17 @@ HEADERS = {
 }
 
 
-def documented(success: int, meaning: str) -> dict:
-    """`openapi_extra` for an operation: what each of its responses means, and the headers the
-    errors carry."""
+def errors_of(meanings: dict[int, str]) -> dict:
+    """The `response` entries of an operation that answers only some of the errors."""
+    return {status: Error for status in meanings}
+
+
+def documented(success: int, meaning: str, errors: dict[int, str] | None = None) -> dict:
+    """`openapi_extra` for an operation: what each of its responses means (`errors`: its own
+    error statuses and meanings, if not all of ERROR_MEANINGS), and the headers the errors
+    carry."""
     responses = {success: {"description": meaning}}
-    for status, error_meaning in ERROR_MEANINGS.items():
+    for status, error_meaning in (errors or ERROR_MEANINGS).items():
         response = {"description": error_meaning}
         if status in HEADERS:
             response["headers"] = {

@@ -53,7 +53,7 @@ class WebhookEndpoint(models.Model):
     secret_rotated_at = models.DateTimeField(_("シークレットの更新日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -94,6 +94,9 @@ def _claim(delivery_id: int, now: datetime) -> Claim | str:
             return waiting
         if delivery.lease_until is not None:  # the last attempt's worker died
             steps.attempt_log_interrupted(delivery)
+            if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+                _close(delivery, Status.FAILED, now)
+                return Status.FAILED
         body = steps.payload_body(delivery.event)
         try:
             headers = steps.request_headers(delivery.endpoint, delivery, body, now)
@@ -128,7 +131,6 @@ def _settle(claim: Claim, result: steps.Result, duration_ms: int, now: datetime)
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=claim.delivery_id).first()
         if delivery is None:
             return "GONE"  # its endpoint was deleted meanwhile
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         retry = (
             result.outcome == WebhookAttempt.Outcome.RETRY
             and claim.number < settings.WEBHOOK_MAX_ATTEMPTS
@@ -153,23 +155,31 @@ def _settle(claim: Claim, result: steps.Result, duration_ms: int, now: datetime)
         )
         if delivery.status != Status.PENDING or delivery.attempts != claim.number:
             return delivery.status  # settled or re-claimed meanwhile (a redelivery)
-        delivery.lease_until = None
         delivery.last_status_code = result.status_code
-        if retry:
-            delivery.next_attempt_at = now + steps.retry_delay(claim.number, result.retry_after)
-            _run_at(delivery.pk, delivery.next_attempt_at)
-        elif result.outcome == WebhookAttempt.Outcome.SUCCEEDED:
-            delivery.status, delivery.delivered_at = Status.SUCCEEDED, now
-            delivery.next_attempt_at = None
-            endpoint.failure_streak = 0
-            endpoint.save(update_fields=["failure_streak"])
-        else:
-            delivery.status, delivery.next_attempt_at = Status.FAILED, None
-            steps.endpoint_count_failure(endpoint, now)
+        if not retry:
+            succeeded = result.outcome == WebhookAttempt.Outcome.SUCCEEDED
+            _close(delivery, Status.SUCCEEDED if succeeded else Status.FAILED, now)
+            return delivery.status
+        delivery.lease_until = None
+        delivery.next_attempt_at = now + steps.retry_delay(claim.number, result.retry_after)
         delivery.save()
-        if delivery.status != Status.PENDING:
-            _start_next_in_line(delivery)
+        _run_at(delivery.pk, delivery.next_attempt_at)
         return delivery.status
+
+
+def _close(delivery: WebhookDelivery, status: str, now: datetime) -> None:
+    """The delivery (locked) has its outcome: it counts for or against its endpoint's
+    failure streak, and the delivery about the same customer that waited for it starts."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    delivery.status, delivery.next_attempt_at, delivery.lease_until = status, None, None
+    if status == Status.SUCCEEDED:
+        delivery.delivered_at = now
+        endpoint.failure_streak = 0
+        endpoint.save(update_fields=["failure_streak"])
+    else:
+        steps.endpoint_count_failure(endpoint, now)
+    delivery.save()
+    _start_next_in_line(delivery)
 
 
 def _details(result: steps.Result) -> dict:

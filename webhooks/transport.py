@@ -22,6 +22,7 @@ from urllib.parse import SplitResult, urlsplit
 
 import urllib3
 from django.utils.translation import gettext_lazy as _
+from urllib3.util.ssl_match_hostname import CertificateError
 
 MAX_RESPONSE_BYTES = 64 * 1024
 # Ranges Python 3.12's `is_global` may still call global, that embed or reach other addresses.
@@ -150,7 +151,12 @@ def post(
         )
         response = connection.getresponse()
         content, truncated = _read_bounded(response)
-    except (OSError, http.client.HTTPException, urllib3.exceptions.HTTPError) as exc:
+    except (
+        OSError,
+        http.client.HTTPException,
+        urllib3.exceptions.HTTPError,
+        CertificateError,  # the certificate names another host
+    ) as exc:
         if cut.is_set():
             raise TransportError(_deadline_passed(timeout)) from exc
         raise TransportError(_describe(exc)) from exc
