@@ -1,19 +1,34 @@
 """The OpenAPI document at /api/v1/openapi.json against the real API, response by response."""
 
+import json
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern
 from jsonschema import Draft202012Validator
 
 from api import urls as api_urls
+from api import webhook_endpoints as webhook_router
 from partners import services
-from tests.factories import PartnerCodeFactory, PartnerFactory
+from tests.factories import (
+    PartnerCodeFactory,
+    PartnerFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
+from webhooks import selectors as webhook_selectors
+from webhooks import services as webhook_services
 
 from .conftest import ApiClient, transfer_body
 from .openapi_support import (
     CUSTOMER_PATH,
+    DELIVERIES_PATH,
     DOCUMENT_URL,
+    REDELIVER_PATH,
     TRANSFER_PATH,
+    WEBHOOK_PATH,
+    WEBHOOKS_PATH,
     check_response,
     documented_responses,
     openapi_document,
@@ -41,7 +56,47 @@ class World:
         self.domain = code.works_group.domain
 
     def url(self, path: str) -> str:
-        return path.format(domain=self.domain)
+        return path.format(
+            domain=self.domain,
+            webhookId=self.webhook.pk,
+            deliveryId=self.delivery.pk,
+        )
+
+    @property
+    def webhook(self):
+        if not hasattr(self, "_webhook"):
+            self._webhook = WebhookEndpointFactory(partner=self.token.partner)
+        return self._webhook
+
+    @property
+    def delivery(self):
+        if not hasattr(self, "_delivery"):
+            self._delivery = WebhookDeliveryFactory(endpoint=self.webhook, status="FAILED")
+        return self._delivery
+
+    def call(self, method: str, path: str, body=None, *, api: ApiClient | None = None, **query):
+        data = {} if body is None else {"data": json.dumps(body)}
+        if query:
+            path += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+        return (api or self.api).request(
+            method, self.url(path), content_type="application/json", **data
+        )
+
+    def other_partners(self, path: str):
+        """The same call about another partner's webhook: not found, as if it did not exist."""
+        self._webhook = WebhookEndpointFactory()
+        self._delivery = WebhookDeliveryFactory(endpoint=self._webhook)
+        return self
+
+    def at_the_limit(self) -> "World":
+        self.settings.WEBHOOK_MAX_ENDPOINTS = 1
+        assert self.webhook
+        return self
+
+    def webhook_off(self) -> "World":
+        self.webhook.is_active, self.webhook.disabled_reason = False, "STAFF"
+        self.webhook.save()
+        return self
 
     def get(self, code: str | None = None, *, api: ApiClient | None = None):
         return (api or self.api).preview(self.domain, code or self.code.code)
@@ -52,11 +107,11 @@ class World:
     def without_token(self) -> ApiClient:
         return ApiClient(self.api.client, None)
 
-    def with_bug_in(self, verb: str) -> ApiClient:
-        def broken(**kwargs):
+    def with_bug_in(self, verb: str, module=services) -> ApiClient:
+        def broken(*args, **kwargs):
             raise RuntimeError("a bug")
 
-        self.monkeypatch.setattr(services, verb, broken)
+        self.monkeypatch.setattr(module, verb, broken)
         return ApiClient(Client(raise_request_exception=False), self.api.secret)
 
     def partner_deactivated(self) -> "World":
@@ -98,7 +153,96 @@ SCENARIOS = {
     (TRANSFER_PATH, "post", "409"): lambda w: w.verified().post(),
     (TRANSFER_PATH, "post", "429"): lambda w: w.rate_limited().post(),
     (TRANSFER_PATH, "post", "500"): lambda w: w.post(api=w.with_bug_in("code_verify")),
+    (WEBHOOKS_PATH, "get", "200"): lambda w: w.call("GET", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "get", "401"): lambda w: w.call("GET", WEBHOOKS_PATH, api=w.without_token()),
+    (WEBHOOKS_PATH, "get", "405"): lambda w: w.call("PUT", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "get", "500"): lambda w: w.call(
+        "GET", WEBHOOKS_PATH, api=w.with_bug_in("webhook_endpoint_list", webhook_selectors)
+    ),
+    (WEBHOOKS_PATH, "post", "201"): lambda w: w.call("POST", WEBHOOKS_PATH, NEW_WEBHOOK),
+    (WEBHOOKS_PATH, "post", "400"): lambda w: w.call(
+        "POST", WEBHOOKS_PATH, {**NEW_WEBHOOK, "url": "http://hooks.partner.example/"}
+    ),
+    (WEBHOOKS_PATH, "post", "401"): lambda w: w.call(
+        "POST", WEBHOOKS_PATH, NEW_WEBHOOK, api=w.without_token()
+    ),
+    (WEBHOOKS_PATH, "post", "405"): lambda w: w.call("DELETE", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "post", "409"): lambda w: w.at_the_limit().call(
+        "POST", WEBHOOKS_PATH, NEW_WEBHOOK
+    ),
+    (WEBHOOKS_PATH, "post", "500"): lambda w: w.call(
+        "POST",
+        WEBHOOKS_PATH,
+        NEW_WEBHOOK,
+        api=w.with_bug_in("webhook_endpoint_create", webhook_services),
+    ),
+    (WEBHOOK_PATH, "get", "200"): lambda w: w.call("GET", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "get", "401"): lambda w: w.call("GET", WEBHOOK_PATH, api=w.without_token()),
+    (WEBHOOK_PATH, "get", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "GET", WEBHOOK_PATH
+    ),
+    (WEBHOOK_PATH, "get", "405"): lambda w: w.call("POST", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "get", "500"): lambda w: w.call(
+        "GET", WEBHOOK_PATH, api=w.with_bug_in("get_object_or_404", webhook_router)
+    ),
+    (WEBHOOK_PATH, "patch", "200"): lambda w: w.call(
+        "PATCH", WEBHOOK_PATH, {"active": False, "rotateSecret": True}
+    ),
+    (WEBHOOK_PATH, "patch", "400"): lambda w: w.call("PATCH", WEBHOOK_PATH, {"events": []}),
+    (WEBHOOK_PATH, "patch", "401"): lambda w: w.call(
+        "PATCH", WEBHOOK_PATH, {}, api=w.without_token()
+    ),
+    (WEBHOOK_PATH, "patch", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "PATCH", WEBHOOK_PATH, {"active": False}
+    ),
+    (WEBHOOK_PATH, "patch", "405"): lambda w: w.call("PUT", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "patch", "500"): lambda w: w.call(
+        "PATCH",
+        WEBHOOK_PATH,
+        {"active": False},
+        api=w.with_bug_in("webhook_endpoint_update", webhook_services),
+    ),
+    (WEBHOOK_PATH, "delete", "204"): lambda w: w.call("DELETE", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "delete", "401"): lambda w: w.call(
+        "DELETE", WEBHOOK_PATH, api=w.without_token()
+    ),
+    (WEBHOOK_PATH, "delete", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "DELETE", WEBHOOK_PATH
+    ),
+    (WEBHOOK_PATH, "delete", "405"): lambda w: w.call("PUT", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "delete", "500"): lambda w: w.call(
+        "DELETE", WEBHOOK_PATH, api=w.with_bug_in("webhook_endpoint_delete", webhook_services)
+    ),
+    (DELIVERIES_PATH, "get", "200"): lambda w: w.delivery and w.call("GET", DELIVERIES_PATH),
+    (DELIVERIES_PATH, "get", "400"): lambda w: w.call("GET", DELIVERIES_PATH, cursor="abc"),
+    (DELIVERIES_PATH, "get", "401"): lambda w: w.call(
+        "GET", DELIVERIES_PATH, api=w.without_token()
+    ),
+    (DELIVERIES_PATH, "get", "404"): lambda w: w.other_partners(DELIVERIES_PATH).call(
+        "GET", DELIVERIES_PATH
+    ),
+    (DELIVERIES_PATH, "get", "405"): lambda w: w.call("POST", DELIVERIES_PATH),
+    (DELIVERIES_PATH, "get", "500"): lambda w: w.call(
+        "GET", DELIVERIES_PATH, api=w.with_bug_in("webhook_delivery_list", webhook_selectors)
+    ),
+    (REDELIVER_PATH, "post", "202"): lambda w: w.call("POST", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "401"): lambda w: w.call(
+        "POST", REDELIVER_PATH, api=w.without_token()
+    ),
+    (REDELIVER_PATH, "post", "404"): lambda w: w.other_partners(REDELIVER_PATH).call(
+        "POST", REDELIVER_PATH
+    ),
+    (REDELIVER_PATH, "post", "405"): lambda w: w.call("GET", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "409"): lambda w: w.webhook_off().call("POST", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "500"): lambda w: w.call(
+        "POST",
+        REDELIVER_PATH,
+        api=w.with_bug_in("webhook_delivery_redeliver", webhook_services),
+    ),
 }
+
+
+NEW_WEBHOOK = {"url": "https://hooks.partner.example/worksadmin", "events": ["code.verified"]}
 
 
 @pytest.fixture
@@ -123,7 +267,7 @@ def test_every_documented_response_has_a_scenario_below_and_nothing_else(documen
 def test_every_api_route_is_documented_and_every_documented_path_routed(document):
     not_operations = {"openapi-json", "openapi-view", "api-root"}
     routes = {
-        "/api/v1/" + str(pattern.pattern).replace("<domain>", "{domain}")
+        "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         for pattern in api_urls.urlpatterns
         if isinstance(pattern, URLPattern) and pattern.name not in not_operations
     }

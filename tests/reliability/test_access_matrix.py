@@ -23,6 +23,8 @@ from tests.factories import (
     PartnerCodeFactory,
     PartnerFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     WorksGroupFactory,
 )
 
@@ -66,6 +68,7 @@ def world(db) -> World:
     )
     api_code = PartnerCodeFactory(intended_partner=partner)
     token, secret = api_token_create(staff=staff, name="基幹システム")
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(partner=partner))
     _other_token, other_secret = api_token_create(staff=other_staff, name="他社システム")
     users = {
         "anonymous": None,
@@ -85,6 +88,8 @@ def world(db) -> World:
         "user": super_admin.pk,
         "api_domain": api_code.works_group.domain,
         "api_code": api_code.code,
+        "webhook": delivery.endpoint_id,
+        "delivery": delivery.pk,
     }
     return World(
         group=group,
@@ -133,6 +138,18 @@ MATRIX = [
     ("GET",  "/ops/partners/partnercode/{code}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/outbox/outboundemail/{email}/change/",
                                                        None, (302, 302, 302, 302, 302, 302, 200)),
+    ("GET",  "/partner/webhooks/",                     None, (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/webhooks/",                     {},   (302, 403, 403, 403, 200, 200, 403)),
+    ("GET",  "/partner/webhooks/{webhook}/",           None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/",           {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/rotate/",    {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/deliveries/{delivery}/redeliver/",
+                                                       {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/partner/webhooks/{webhook}/rotate/",    None, (302, 403, 403, 403, 405, 405, 403)),
+    ("POST", "/partner/webhooks/{webhook}/delete/",    {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/dev/webhooks/",                         None, (404, 404, 404, 404, 404, 404, 404)),
+    ("GET",  "/ops/webhooks/webhookdelivery/{delivery}/change/",
+                                                       None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/healthz",                               None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/readyz",                                None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/dev/mailbox/",                          None, (404, 404, 404, 404, 404, 404, 404)),
@@ -142,6 +159,18 @@ MATRIX = [
     ("POST", "/api/v1/partners/potential-customers/{api_domain}/transfer",
              {"partnerCode": "{api_code}", "enablePartnerProfileDisplay": True},
                                                              (401, 401, 401, 401, 202, 409, 401)),
+    ("GET",  "/api/v1/partners/webhooks",              None, (401, 401, 401, 401, 200, 200, 401)),
+    ("POST", "/api/v1/partners/webhooks",
+             {"url": "https://hooks.partner.example/", "events": ["code.verified"]},
+                                                             (401, 401, 401, 401, 201, 201, 401)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}",    None, (401, 401, 401, 401, 200, 404, 401)),
+    ("PATCH", "/api/v1/partners/webhooks/{webhook}",   {"description": "変更"},
+                                                             (401, 401, 401, 401, 200, 404, 401)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}/deliveries",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/partners/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+                                                       {},   (401, 401, 401, 401, 202, 404, 401)),
+    ("DELETE", "/api/v1/partners/webhooks/{webhook}",  None, (401, 401, 401, 401, 204, 404, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
@@ -161,9 +190,11 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
     path = path.format(**world.ids)
     if method == "GET":
         return client.get(path, headers=headers)
-    if isinstance(body, dict) and path.startswith("/api/"):
-        payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
-        return client.post(path, payload, content_type="application/json", headers=headers)
+    if path.startswith("/api/"):
+        payload = json.dumps(body).replace("{api_code}", world.ids["api_code"]) if body else ""
+        return client.generic(
+            method, path, payload, content_type="application/json", headers=headers
+        )
     return client.post(path, body or {}, headers=headers)
 
 

@@ -16,6 +16,8 @@ from tests.factories import (
     OutboundEmailFactory,
     PartnerFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     WorksGroupFactory,
 )
 from tests.support import db_state
@@ -43,6 +45,12 @@ class World:
     code: PartnerCode | None
     token: ApiToken
     email: OutboundEmail
+    delivery: object
+
+    def path(self, template: str) -> str:
+        return template.format(
+            token=self.token.pk, webhook=self.delivery.endpoint_id, delivery=self.delivery.pk
+        )
 
 
 def _world(step: int) -> World:
@@ -69,6 +77,9 @@ def _world(step: int) -> World:
         code=code,
         token=token,
         email=OutboundEmailFactory(status=OutboundEmail.Status.FAILED),
+        delivery=WebhookDeliveryFactory(
+            endpoint=WebhookEndpointFactory(partner=staff.partner), status="FAILED"
+        ),
     )
 
 
@@ -80,6 +91,12 @@ COMPANY_INFO = {
     "time_zone": "Asia/Tokyo",
     "receive_notices": "True",
     "notice_recipients": "ADMINS",
+}
+
+WEBHOOK_FORM = {
+    "url": "https://hooks.partner.example/worksadmin",
+    "events": ["code.verified"],
+    "is_active": "on",
 }
 
 # who, wizard step, path, form; every one a POST that writes when it carries its token.
@@ -110,6 +127,11 @@ FORMS = [
     ),
     ("staff", 1, "/partner/tokens/", lambda w: {"name": "別のシステム"}),
     ("staff", 1, "/partner/tokens/{token}/revoke/", lambda w: {}),
+    ("staff", 1, "/partner/webhooks/", lambda w: WEBHOOK_FORM),
+    ("staff", 1, "/partner/webhooks/{webhook}/", lambda w: {**WEBHOOK_FORM, "is_active": ""}),
+    ("staff", 1, "/partner/webhooks/{webhook}/rotate/", lambda w: {}),
+    ("staff", 1, "/partner/webhooks/{webhook}/deliveries/{delivery}/redeliver/", lambda w: {}),
+    ("staff", 1, "/partner/webhooks/{webhook}/delete/", lambda w: {}),
     (
         "operator",
         1,
@@ -134,7 +156,7 @@ def _browser(world: World, who: str) -> Client:
 def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk)
+    path = world.path(path)
     before = db_state()
 
     response = browser.post(path, form(world))
@@ -149,7 +171,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who,
 def test_the_same_form_with_its_csrf_token_goes_through(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk)
+    path = world.path(path)
     before = db_state()
 
     response = browser.post(
