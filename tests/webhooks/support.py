@@ -5,6 +5,7 @@ accepts connections and never says a word; `ReservedPort` is a port that refuses
 connections until a receiver is started on it (an endpoint that is down for a while).
 """
 
+import contextlib
 import json
 import signal
 import socket
@@ -92,7 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(server.body)))
         self.end_headers()
-        self.wfile.write(server.body)
+        with contextlib.suppress(OSError):  # the client read what it wanted and hung up
+            self.wfile.write(server.body)
 
     def log_message(self, format, *args):  # noqa: A002
         pass
