@@ -1,10 +1,13 @@
 """Enqueueing tasks that must not run before the caller's transaction commits."""
 
+import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from django.db import connections, transaction
 from django_tasks_db.backend import DatabaseBackend
+
+logger = logging.getLogger(__name__)
 
 # Development's immediate backend runs a task where it is enqueued; these threads keep such
 # a task out of the request that caused it (see enqueue_in_background).
@@ -43,7 +46,11 @@ def enqueue_in_background(task, *args) -> None:
 
 
 def _start(task, args) -> None:
-    future = _background.submit(_run, task, args)
+    try:
+        future = _background.submit(_run, task, args)
+    except RuntimeError:  # the process is exiting (a management command that just finished)
+        logger.warning("%s%s not started: the process is exiting", task.name, tuple(args))
+        return
     with _started_lock:
         _started.add(future)
     future.add_done_callback(_forget)

@@ -74,8 +74,13 @@ def webhook_deliver(delivery_id: int) -> str:
 
 def delivery_kick(delivery_id: int) -> None:
     """Have the delivery attempted soon, without the caller waiting: with the database queue
-    the run commits with the caller's transaction; otherwise it runs after commit in a thread
-    (core.tasks.enqueue_in_background)."""
+    the run commits with the caller's transaction. Otherwise (development) it runs after
+    commit in a thread (core.tasks.enqueue_in_background), and a copy of the run commits in
+    the `deferred` queue, for `make worker` to make if the thread never could (the process
+    ended first); whichever comes second finds nothing to do."""
+    backend = _deferring_backend()
+    if backend not in (None, "default"):
+        webhook_deliver.using(backend=backend).enqueue(delivery_id)
     enqueue_in_background(webhook_deliver, delivery_id)
 
 

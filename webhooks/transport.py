@@ -139,7 +139,8 @@ def post(
     cut = threading.Event()
     deadline = threading.Timer(3 * timeout, _cut_off, args=(connection, cut))
     deadline.daemon = True
-    deadline.start()
+    with contextlib.suppress(RuntimeError):  # no new thread while the process exits:
+        deadline.start()  # the per-operation timeouts still bound the attempt
     try:
         connection.request(
             "POST",

@@ -16,7 +16,6 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TOLERANCE_SECONDS = 5 * 60
 MAX_BODY = 1024 * 1024
 
 
@@ -26,11 +25,10 @@ def verify(secret: str, header: str, body: bytes, now: float | None = None) -> b
     stamps = [value for key, value in fields if key == "t"]
     if len(stamps) != 1 or not stamps[0].isdigit():
         return False
-    if abs((time.time() if now is None else now) - int(stamps[0])) > TOLERANCE_SECONDS:
+    if abs((time.time() if now is None else now) - int(stamps[0])) > 5 * 60:
         return False
-    signed = stamps[0].encode() + b"." + body
-    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return any(hmac.compare_digest(expected, value) for key, value in fields if key == "v1")
+    expected = hmac.new(secret.encode(), stamps[0].encode() + b"." + body, hashlib.sha256)
+    return any(hmac.compare_digest(expected.hexdigest(), v) for k, v in fields if k == "v1")
 
 
 class Receiver(ThreadingHTTPServer):

@@ -18,9 +18,11 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
+from core import tasks as core_tasks
 from core.tasks import background_wait
 from partners import services
 from partners.tokens import api_token_create
@@ -30,6 +32,7 @@ from tests.webhooks.support import (
     SilentServer,
     drain_queue,
     let_time_pass,
+    signal_handlers_kept,
 )
 from webhooks.models import WebhookDelivery
 from webhooks.tasks import webhook_deliver
@@ -98,6 +101,41 @@ def test_a_receiver_that_never_answers_does_not_slow_a_verification(request, cli
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.attempts == (1 if queue == "immediate" else 0)
+
+
+def test_with_the_immediate_backend_a_first_attempt_whose_thread_never_ran_is_not_lost(
+    monkeypatch, staff
+):
+    """`make run`: the first attempt runs in a thread after commit; if the server stops
+    before the thread runs, the copy committed in the `deferred` queue is `make worker`'s."""
+    monkeypatch.setattr(core_tasks, "_start", lambda task, args: None)  # the server stopped
+    receiver = Receiver()
+    WebhookEndpointFactory(partner=staff.partner, url=receiver.url)
+    [code] = _codes(1)
+
+    services.code_verify(
+        partner=staff.partner,
+        staff=staff,
+        domain=code.works_group.domain,
+        raw_code=code.code,
+        show_profile=True,
+    )
+    assert receiver.requests == []
+    with signal_handlers_kept():  # make worker
+        call_command(
+            "db_worker",
+            "--backend",
+            "deferred",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            interval=0,
+            verbosity=0,
+        )
+
+    assert receiver.wait_for(1)[0].event["type"] == "code.verified"
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
+    receiver.stop()
 
 
 # A worker killed mid-delivery ---------------------------------------------------------------

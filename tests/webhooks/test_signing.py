@@ -105,6 +105,15 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     )
 
 
+def test_the_readme_shows_the_receivers_own_verify():
+    readme = (Path(django_settings.BASE_DIR) / "README.md").read_text()
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+
+    assert snippet.startswith("def verify(")
+    assert snippet in EXAMPLE.read_text()
+    assert len(snippet.splitlines()) <= 10
+
+
 # Real deliveries ---------------------------------------------------------------------------
 
 
