@@ -2,6 +2,7 @@
 sends a delivery again. The same services and checks as the partner console's Webhook page;
 another partner's webhook or delivery is a 404, as on the page."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
@@ -26,7 +27,7 @@ from .schemas import (
 router = Router(tags=["webhooks"])
 
 WEBHOOKS = "/partners/webhooks"
-WEBHOOK = "/partners/webhooks/{webhookId}"
+WEBHOOK = "/partners/webhooks/{int:webhookId}"
 BAD_CURSOR = _("cursor には前の応答の nextCursor を指定してください。")
 
 UNAUTHORIZED = "No bearer token, or a wrong or revoked one (see WWW-Authenticate)."
@@ -129,12 +130,15 @@ def webhook_update(request, webhookId: int, payload: WebhookUpdateRequest):  # n
         "description": payload.description,
         "is_active": payload.active,
     }
-    endpoint = services.webhook_endpoint_update(
-        endpoint=endpoint, by=request.auth.staff, values=values
-    )
     secret = None
-    if payload.rotateSecret:
-        endpoint, secret = services.webhook_secret_rotate(endpoint=endpoint, by=request.auth.staff)
+    with transaction.atomic():  # the change and the rotation, or neither
+        endpoint = services.webhook_endpoint_update(
+            endpoint=endpoint, by=request.auth.staff, values=values
+        )
+        if payload.rotateSecret:
+            endpoint, secret = services.webhook_secret_rotate(
+                endpoint=endpoint, by=request.auth.staff
+            )
     return {**_webhook(endpoint), "secret": secret}
 
 
@@ -199,7 +203,7 @@ def _delivery(delivery: WebhookDelivery) -> dict:
 
 
 @router.post(
-    WEBHOOK + "/deliveries/{deliveryId}/redeliver",
+    WEBHOOK + "/deliveries/{int:deliveryId}/redeliver",
     operation_id="redeliverWebhookDelivery",
     summary="Send a delivery again",
     response={202: RedeliveryAccepted, **errors_of(REDELIVER)},

@@ -56,14 +56,34 @@ def request_validator(document, path, method) -> Draft202012Validator:
     return validator(document, "paths", path, method, "requestBody", "content", JSON, "schema")
 
 
+def _integer_parameters(item: dict) -> set[str]:
+    """The path parameters that a path's operations declare as integers (routed only for
+    digits)."""
+    return {
+        parameter["name"]
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer"
+    }
+
+
+def _matches(part: str, segment: str, integers: set[str]) -> bool:
+    if not part.startswith("{"):
+        return part == segment
+    return bool(segment) and (
+        part[1:-1] not in integers or (segment.isascii() and segment.isdigit())
+    )
+
+
 def operation_of(document: dict, url_path: str, method: str) -> tuple[str, dict] | None:
     """The documented path template and operation that `url_path` and `method` call, if any."""
     segments = url_path.split("/")
     for template, item in document["paths"].items():
         parts = template.split("/")
+        integers = _integer_parameters(item)
         if len(parts) == len(segments) and all(
-            part == segment or (part.startswith("{") and segment)
-            for part, segment in zip(parts, segments, strict=True)
+            _matches(part, segment, integers) for part, segment in zip(parts, segments, strict=True)
         ):
             operation = item.get(method.lower())
             return (template, operation) if operation else (template, {})

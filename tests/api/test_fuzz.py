@@ -78,6 +78,10 @@ def _path(draw) -> str:
             [
                 f"/api/v1/partners/potential-customers/{domain}",
                 f"/api/v1/partners/potential-customers/{domain}/transfer",
+                "/api/v1/partners/webhooks",
+                f"/api/v1/partners/webhooks/{domain}",
+                f"/api/v1/partners/webhooks/{domain}/deliveries",
+                f"/api/v1/partners/webhooks/{domain}/deliveries/{domain}/redeliver",
                 f"/api/v1/{domain}",
                 f"/api/{domain}/{quote(draw(texts), safe='/')}",
             ]

@@ -189,6 +189,18 @@ def test_redelivery_of_a_switched_off_webhook_is_refused(api, partner):
     assert (response.status_code, response.json()["code"]) == (409, "WEBHOOK_DISABLED")
 
 
+@pytest.mark.parametrize("odd", ["abc", "-1", "1.5", "%20", "99999999999999999999"])
+def test_an_id_that_names_no_webhook_is_not_found(api, odd):
+    for method, path in [
+        ("GET", f"{WEBHOOKS}/{odd}"),
+        ("PATCH", f"{WEBHOOKS}/{odd}"),
+        ("GET", f"{WEBHOOKS}/{odd}/deliveries"),
+        ("POST", f"{WEBHOOKS}/1/deliveries/{odd}/redeliver"),
+    ]:
+        response = api(method, path, {} if method == "PATCH" else None)
+        assert (response.status_code, response.json()["code"]) == (404, "NOT_FOUND"), path
+
+
 # Another partner's ------------------------------------------------------------------------
 
 
