@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from accounts.models import User, WorksGroup
+from accounts.models import Partner, User, WorksGroup
 from webhooks.models import EventType
 from webhooks.services import webhook_event_record
 
@@ -70,6 +70,29 @@ def contract_event_completed(contract: PartnerContract, *, now: datetime) -> Non
             "completedAt": _iso(contract.completed_at),
             "plan": group.plan,
             "seats": group.seats,
+        },
+        now=now,
+    )
+
+
+def customer_event_reset(
+    *,
+    works_group: WorksGroup,
+    partner: Partner,
+    code: PartnerCode | None = None,
+    now: datetime | None = None,
+) -> None:
+    """sandbox.customer_reset: a sandbox customer of `partner` was reset. The sandbox calls
+    this inside its reset's transaction (`code`: the code the partner had verified, if any)."""
+    now = now or timezone.now()
+    webhook_event_record(
+        type=EventType.SANDBOX_CUSTOMER_RESET,
+        partner=partner,
+        works_group=works_group,
+        data={
+            **_customer(works_group),
+            "partnerCode": code.masked if code else None,
+            "resetAt": _iso(now),
         },
         now=now,
     )

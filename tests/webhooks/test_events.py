@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from partners import errors, services
 from partners.models import PartnerCode
+from partners.services.events import customer_event_reset
 from tests.factories import PartnerCodeFactory, UserFactory, WebhookEndpointFactory
 from webhooks.models import EventType, WebhookDelivery, WebhookEvent
 from webhooks.services import webhook_event_record
@@ -166,18 +167,32 @@ def test_a_refused_verification_records_no_event(partner, staff, code):
     assert [event.partner for event in WebhookEvent.objects.all()] == [first.partner]
 
 
-def test_the_sandbox_reset_event_type_can_be_recorded(partner, group):
-    """sandbox.customer_reset is emitted by the sandbox (another branch wires it)."""
+def test_a_sandbox_reset_records_sandbox_customer_reset(partner, group):
+    """The sandbox (another branch) calls customer_event_reset inside its reset."""
     endpoint = WebhookEndpointFactory(partner=partner)
+    moment = timezone.now()
 
+    customer_event_reset(works_group=group, partner=partner, now=moment)
+
+    event = WebhookEvent.objects.get()
+    assert (event.type, WebhookDelivery.objects.get().endpoint) == (
+        EventType.SANDBOX_CUSTOMER_RESET,
+        endpoint,
+    )
+    assert event.data == {
+        "domain": "mizl",
+        "domainId": group.pk,
+        "companyName": "水谷建設",
+        "partnerCode": None,
+        "resetAt": moment.astimezone(timezone.UTC).isoformat(),
+    }
+
+
+def test_any_event_type_can_be_recorded_directly(partner, group):
     event = webhook_event_record(
-        type=EventType.SANDBOX_CUSTOMER_RESET,
-        partner=partner,
-        works_group=group,
-        data={"domain": group.domain, "domainId": group.pk, "companyName": "水谷建設"},
+        type=EventType.SANDBOX_CUSTOMER_RESET, partner=partner, works_group=group, data={}
     )
 
-    assert WebhookDelivery.objects.get().endpoint == endpoint
     assert event.payload()["type"] == "sandbox.customer_reset"
 
 
