@@ -1,10 +1,12 @@
 """What one delivery attempt sends, how its answer is judged, and what a failing endpoint
 costs. The task that runs attempts is in tasks.py."""
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,9 @@ MAX_RETRY_AFTER_SECONDS = 3600
 # Answers worth another attempt besides 5xx: Request Timeout and Too Many Requests.
 RETRIED_STATUSES = {408, 429}
 INTERRUPTED = _("配信中に処理が中断されたため、結果は不明です。もう一度送信します。")
+SECRET_UNREADABLE = _(
+    "署名シークレットを復号できないため送信できません。シークレットを再発行してから再送してください。"
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,10 @@ class Result:
     retry_after: int | None = None
 
 
+# An attempt that could not even be signed (see tasks._claim).
+UNSIGNABLE = Result(WebhookAttempt.Outcome.FAILED, error=str(SECRET_UNREADABLE))
+
+
 def payload_body(event: WebhookEvent) -> bytes:
     """The JSON body of every delivery of `event`: the same bytes on every retry."""
     return json.dumps(event.payload(), ensure_ascii=False, separators=(",", ":")).encode()
@@ -45,7 +54,10 @@ def request_headers(
     """Content type, what the event is, and the signature with every live secret."""
     live = [signing.secret_decrypt(endpoint.secret_encrypted)]
     if endpoint.has_previous_secret(now):
-        live.append(signing.secret_decrypt(endpoint.previous_secret_encrypted))
+        # The old secret only helps during the overlap; if it cannot be read any more (it
+        # was rotated away because of that), the new one signs alone.
+        with contextlib.suppress(InvalidToken):
+            live.append(signing.secret_decrypt(endpoint.previous_secret_encrypted))
     signature = signing.signature_make(secrets=live, timestamp=int(now.timestamp()), body=body)
     return {
         "Content-Type": "application/json",

@@ -105,9 +105,12 @@ def _claim(delivery_id: int, now: datetime) -> Claim | str:
         body = steps.payload_body(delivery.event)
         try:
             headers = steps.request_headers(delivery.endpoint, delivery, body, now)
-        except InvalidToken:
+        except InvalidToken:  # WEBHOOK_SECRET_KEYS or SECRET_KEY changed under it
             logger.error("webhook %s: its secret cannot be decrypted", delivery.endpoint_id)
-            return "SECRET_UNREADABLE"
+            delivery.attempts += 1
+            steps.attempt_log(delivery, number=delivery.attempts, at=now, result=steps.UNSIGNABLE)
+            _close(delivery, Status.FAILED, now)  # visible; a new secret and 「再送」 mend it
+            return Status.FAILED
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.lease_until = now + timedelta(seconds=steps.lease_seconds())

@@ -79,13 +79,13 @@ def url_check(url: str, *, allow_private: bool) -> SplitResult:
         raise BlockedDestination(SCHEME_NOT_ALLOWED)
     if parts.username is not None or parts.password is not None:
         raise BlockedDestination(CREDENTIALS_NOT_ALLOWED)
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise BlockedDestination(NO_HOST)
+    host = _ascii_host(parts.hostname or "")
     try:
-        parts.port  # noqa: B018 - urlsplit checks the port when it is read
+        port = parts.port  # urlsplit checks the port when it is read
     except ValueError as exc:
         raise BlockedDestination(BAD_PORT) from exc
+    if port == 0:
+        raise BlockedDestination(BAD_PORT)
     if allow_private:
         return parts
     if host in LOCAL_NAMES or host.endswith(".localhost"):
@@ -97,6 +97,19 @@ def url_check(url: str, *, allow_private: bool) -> SplitResult:
     if not ip_allowed(literal, allow_private=False):
         raise BlockedDestination(PRIVATE_ADDRESS)
     return parts
+
+
+def _ascii_host(hostname: str) -> str:
+    """The host as DNS, SNI and Host see it: IDNA for a name in other scripts."""
+    host = hostname.rstrip(".")
+    if not host:
+        raise BlockedDestination(NO_HOST)
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise BlockedDestination(NO_HOST) from exc
 
 
 def address_resolve(host: str, port: int, *, allow_private: bool, resolver=socket.getaddrinfo):
@@ -128,7 +141,7 @@ def post(
     """POST `body` to `url` once; the answer, or BlockedDestination / TransportError."""
     parts = url_check(url, allow_private=allow_private)
     https = parts.scheme.lower() == "https"
-    host = parts.hostname.rstrip(".")
+    host = _ascii_host(parts.hostname)
     port = parts.port or (443 if https else 80)
     address = address_resolve(host, port, allow_private=allow_private, resolver=resolver)
     connection = _connection(https, address, host, port, timeout=timeout, ca_certs=ca_certs)

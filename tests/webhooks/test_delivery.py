@@ -383,3 +383,26 @@ def test_an_interrupted_attempt_is_logged_and_made_again(receiver):
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     assert _attempts(delivery) == [(1, "INTERRUPTED", None), (2, "SUCCEEDED", 200)]
     assert len(receiver.requests) == 1
+
+
+def test_a_secret_that_cannot_be_decrypted_fails_visibly_until_a_new_one_is_issued(
+    staff, endpoint_for, open_code, receiver
+):
+    endpoint = endpoint_for(receiver.url)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted="gAAAA-not-ours")
+    verify_code(staff, open_code())
+
+    drain_queue()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert "シークレットを再発行" in delivery.attempt_log.get().error
+    assert receiver.requests == []
+
+    webhook_secret_rotate(endpoint=endpoint, by=staff)
+    webhook_delivery_redeliver(delivery=delivery, by=staff)
+    drain_queue()
+
+    assert len(receiver.wait_for(1)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED

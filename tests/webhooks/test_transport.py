@@ -58,6 +58,7 @@ def _resolver(*answers: str):
         "https://user:secret@hooks.example.com/",
         "https:///path-only",
         "https://hooks.example.com:99999/",
+        "https://hooks.example.com:0/",
     ],
 )
 def test_a_url_that_may_not_be_called_is_refused_before_any_connection(url):
@@ -84,6 +85,16 @@ def test_a_name_resolving_to_any_non_public_address_is_refused(name, answers):
 
     with pytest.raises(BlockedDestination):
         transport.post(f"https://{name}/hooks", b"{}", {}, resolver=resolver, **PRODUCTION)
+
+
+def test_a_name_in_another_script_is_looked_up_and_sent_as_idna(receiver):
+    port = receiver.server_address[1]
+    resolver = _resolver("127.0.0.1")
+
+    transport.post(f"http://例え.テスト:{port}/hooks", b"{}", {}, resolver=resolver, **DEVELOPMENT)
+
+    assert resolver.calls == [("xn--r8jz45g.xn--zckzah", "127.0.0.1")]
+    assert receiver.requests[0].headers["Host"] == f"xn--r8jz45g.xn--zckzah:{port}"
 
 
 def test_a_public_address_passes_the_check():

@@ -60,7 +60,9 @@ def webhook_delivery_redeliver(
     if not (by.is_partner_staff and by.partner_id == delivery.endpoint.partner_id):
         raise errors.NotAllowed(errors.OTHER_PARTNERS_WEBHOOK)
     delivery = (
-        WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .select_related("endpoint")
+        .get(pk=delivery.pk)
     )
     if delivery.is_in_flight(now):
         raise errors.DeliveryInFlight
