@@ -11,6 +11,7 @@ help:
 	@echo "make test   - install, run ruff and the whole test suite"
 	@echo "make lint   - ruff only"
 	@echo "make lock   - re-lock requirements/*.txt from the .in files (uv pip compile)"
+	@echo "make worker - run the tasks that wait (webhook retries) while make run serves"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -56,8 +57,12 @@ lock: $(STAMP)
 	$(LOCK) dev.in -o dev.txt
 	$(LOCK) bench.in -o bench.txt
 
-worker: $(STAMP)
-	$(BIN)/python manage.py db_worker
+# `make run`'s immediate backend runs tasks at once; what must wait (webhook retries) waits in
+# the `deferred` queue for this worker. With TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# every task is queued: run `make worker WORKER_BACKEND=default`.
+WORKER_BACKEND ?= deferred
+worker: $(STAMP) .env
+	$(BIN)/python manage.py db_worker --backend $(WORKER_BACKEND)
 
 # Every catalog but Japanese (the source language); the .mo files are committed.
 LANGUAGES := en ko zh_Hant zh_Hans

@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from accounts.models import Plan
 from api import credentials
+from core.tasks import background_wait
 from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
 
 
@@ -38,6 +39,14 @@ def _rsa_key_pool(request, monkeypatch):
     share one); tests marked `real_rsa_keys` generate every pair for real."""
     if request.node.get_closest_marker("real_rsa_keys") is None:
         monkeypatch.setattr(credentials, "key_pair_generate", _pooled_key_pair)
+
+
+@pytest.fixture(autouse=True)
+def _background_tasks_finished():
+    """Tasks the immediate backend runs in a thread after commit (webhook deliveries) end
+    before the test's database is torn down."""
+    yield
+    background_wait(timeout=60)
 
 
 @pytest.fixture

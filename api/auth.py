@@ -7,7 +7,8 @@ from POST /oauth2/v2.0/token), which carries the scopes granted to it and acts a
 member who registered its app. Either way the API's services see a partner and a staff
 member, so the checks, the rate limit, the audit trail and the e-mails are the page's.
 
-Scopes are enforced here, by method, for every operation: `partner.read` allows reads (GET),
+An inactive partner's tokens are refused (403) for every operation. Scopes are enforced here,
+by method, for every operation: `partner.read` allows reads (GET),
 `partner` allows reads and writes. A call outside its token's scopes is 403 FORBIDDEN.
 """
 
@@ -17,6 +18,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from accounts.models import Partner, User
+from partners import errors
 from partners.tokens import api_token_authenticate
 
 from .credentials import ACCESS_TOKEN_PREFIX
@@ -64,6 +66,8 @@ class BearerToken(HttpBearer):
         caller = _caller(token)
         if caller is None:
             raise InvalidToken
+        if not caller.partner.is_active:  # every operation, as the page refuses it too
+            raise errors.PartnerInactive
         if not scopes_allow(caller.scopes, request.method):
             raise InsufficientScope(scope_format(scopes_needed(request.method)))
         return caller

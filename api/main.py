@@ -8,16 +8,17 @@ from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
-from . import customers, errors, potential_customers, sandbox
+from . import customers, errors, potential_customers, sandbox, webhook_endpoints
 from .auth import BearerToken
 from .token_schemas import token_endpoint_document
 
 DESCRIPTION = (
-    "The partner console's 顧客の取り込み and customer list by program, shaped like the LINE "
-    "WORKS Partner API. Sign in as an app's service account at `POST /oauth2/v2.0/token` "
-    "(a JWT signed RS256 with the app's private key) or use a personal API token; every call "
-    'carries `Authorization: Bearer <token>`; every error is `{"code", "description"}` JSON '
-    '(the token endpoint\'s are RFC 6749\'s `{"error", "error_description"}`).'
+    "The partner console's 顧客の取り込み, customer list and webhooks by program, shaped like "
+    "the LINE WORKS Partner API. Sign in as an app's service account at "
+    "`POST /oauth2/v2.0/token` (a JWT signed RS256 with the app's private key) or use a "
+    "personal API token; every call carries `Authorization: Bearer <token>`; every error is "
+    '`{"code", "description"}` JSON (the token endpoint\'s are RFC 6749\'s `{"error", '
+    '"error_description"}`).'
 )
 # Swagger UI from our own static files ("ninja" is an installed app), with no online validator
 # badge: nothing on the page may load from another origin (the CSP would block it anyway).
@@ -76,3 +77,4 @@ errors.install(api)
 api.add_router("", potential_customers.router)
 api.add_router("", customers.router)
 api.add_router("", sandbox.router)
+api.add_router("", webhook_endpoints.router)

@@ -78,6 +78,88 @@ class Customer(Schema):
     partnership: Partnership
 
 
+# Webhooks ------------------------------------------------------------------------------
+
+EventTypeName = Literal[
+    "code.verified", "code.declined", "code.lapsed", "switch.completed", "sandbox.customer_reset"
+]
+
+
+class Webhook(Schema):
+    webhookId: int  # noqa: N815
+    url: str
+    description: str
+    events: list[EventTypeName]
+    active: bool
+    disabledReason: Literal["STAFF", "FAILURES"] | None = Field(  # noqa: N815
+        description="Why the webhook is off: switched off by the partner, or after failed "
+        "deliveries in a row (see WEBHOOK_DISABLE_AFTER_FAILURES)."
+    )
+    createdAt: datetime  # noqa: N815
+    secretRotatedAt: datetime | None  # noqa: N815
+
+
+class WebhookWithSecret(Webhook):
+    secret: str = Field(
+        description="The signing secret (`whsec_…`). It is shown in this answer only."
+    )
+
+
+class WebhookMaybeWithSecret(Webhook):
+    secret: str | None = Field(
+        description="The new signing secret when `rotateSecret` was true (shown this once); "
+        "null otherwise."
+    )
+
+
+class WebhookList(Schema):
+    webhooks: list[Webhook]
+
+
+class WebhookCreateRequest(Schema):
+    url: StrictStr = Field(description="https:// and a public address.")
+    events: list[EventTypeName] = Field(description="The event types to send (at least one).")
+    description: StrictStr = ""
+    active: StrictBool = True
+
+
+class WebhookUpdateRequest(Schema):
+    url: StrictStr | None = None
+    events: list[EventTypeName] | None = None
+    description: StrictStr | None = None
+    active: StrictBool | None = Field(
+        None, description="Switching a webhook on again resumes the deliveries it missed."
+    )
+    rotateSecret: StrictBool = Field(  # noqa: N815
+        False,
+        description="Issue a new secret (answered once). The old one keeps signing beside it "
+        "for WEBHOOK_SECRET_OVERLAP_HOURS.",
+    )
+
+
+class WebhookAttempt(Schema):
+    attemptedAt: datetime  # noqa: N815
+    outcome: Literal["SUCCEEDED", "RETRY", "FAILED", "INTERRUPTED"]
+    statusCode: int | None  # noqa: N815
+    durationMs: int | None  # noqa: N815
+    responseExcerpt: str = Field(description="The start of the answer's body, truncated.")  # noqa: N815
+    error: str
+
+
+class WebhookDelivery(Schema):
+    deliveryId: int  # noqa: N815
+    eventId: str = Field(description="The event's id: the same on every delivery and retry.")  # noqa: N815
+    eventType: EventTypeName  # noqa: N815
+    domain: str | None
+    status: Literal["PENDING", "SUCCEEDED", "FAILED"]
+    attempts: int
+    createdAt: datetime  # noqa: N815
+    nextAttemptAt: datetime | None  # noqa: N815
+    deliveredAt: datetime | None  # noqa: N815
+    lastStatusCode: int | None  # noqa: N815
+    attemptLog: list[WebhookAttempt] = Field(description="Newest first.")  # noqa: N815
+
+
 class ResponseMetaData(Schema):
     nextCursor: str | None = Field(  # noqa: N815
         description="Pass it as `cursor` (URL-encoded) for the next page; null on the last."
@@ -153,3 +235,13 @@ class SandboxCodeMoved(Schema):
     status: Literal["EXPIRED", "LAPSED"] = Field(
         description="What the customer's open code now is, recorded as the expiry job records it."
     )
+
+
+class WebhookDeliveryList(Schema):
+    deliveries: list[WebhookDelivery]
+    responseMetaData: ResponseMetaData  # noqa: N815
+
+
+class RedeliveryAccepted(Schema):
+    deliveryId: int  # noqa: N815
+    status: Literal["PENDING"]

@@ -1,7 +1,19 @@
-"""Enqueueing a task that must not run before the caller's transaction commits."""
+"""Enqueueing tasks that must not run before the caller's transaction commits."""
 
-from django.db import transaction
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from django.db import connections, transaction
 from django_tasks_db.backend import DatabaseBackend
+
+logger = logging.getLogger(__name__)
+
+# Development's immediate backend runs a task where it is enqueued; these threads keep such
+# a task out of the request that caused it (see enqueue_in_background).
+_background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="after-commit")
+_started: set[Future] = set()
+_started_lock = threading.Lock()
 
 
 def enqueue_after_commit(task, *args) -> None:
@@ -17,3 +29,52 @@ def enqueue_after_commit(task, *args) -> None:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def enqueue_in_background(task, *args) -> None:
+    """Like enqueue_after_commit, and the caller never waits for the task to run.
+
+    A database-backed queue shares our transaction, and a worker runs the task. Any other
+    backend (the immediate one of `make run`) would run it inside the request after commit;
+    here it runs in a thread of this process instead, so a task that waits on the network
+    (a webhook receiver that never answers) cannot hold up the response.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: _start(task, args))
+
+
+def _start(task, args) -> None:
+    try:
+        future = _background.submit(_run, task, args)
+    except RuntimeError:  # the process is exiting (a management command that just finished)
+        logger.warning("%s%s not started: the process is exiting", task.name, tuple(args))
+        return
+    with _started_lock:
+        _started.add(future)
+    future.add_done_callback(_forget)
+
+
+def _run(task, args) -> None:
+    try:
+        task.enqueue(*args)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def _forget(future: Future) -> None:
+    with _started_lock:
+        _started.discard(future)
+
+
+def background_wait(timeout: float | None = None) -> None:
+    """Wait for the tasks started in the background, and for those they started in turn."""
+    while True:
+        with _started_lock:
+            running = list(_started)
+        if not running:
+            return
+        wait(running, timeout)
+        if timeout is not None and any(not future.done() for future in running):
+            return

@@ -21,12 +21,20 @@ from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, Role, User, 
 from accounts.services import audit_record
 from partners.models import PartnerCode
 from partners.services import code_issue
+from partners.services.events import customer_event_reset
 from partners.services.expiry import code_record_if_due
 
 from . import errors
 from .models import SandboxCustomer
 from .starting import starting_state_get, starting_state_restore
-from .tenant import SandboxAct, flow_remove, flow_rows_lock, require_enabled, sandbox_act
+from .tenant import (
+    SandboxAct,
+    flow_remove,
+    flow_rows_lock,
+    partners_to_tell,
+    require_enabled,
+    sandbox_act,
+)
 
 
 class Via:
@@ -132,6 +140,7 @@ def sandbox_tenant_reset(
     with sandbox_act(works_group=works_group, by=by, now=now, customer_may=True) as act:
         start = starting_state_get(group=act.group, owner=act.owner)
         flow_rows_lock(act.group)
+        told = partners_to_tell(act.group, owner=act.partner)
         removed = flow_remove(act.group)
         today = act.now.astimezone(act.group.company_info.tz).date()
         admin = starting_state_restore(group=act.group, start=start, today=today)
@@ -146,6 +155,8 @@ def sandbox_tenant_reset(
             details={"via": via, "removed": removed, "code_issued": code is not None},
             now=act.now,
         )
+        for partner, verified in told.items():
+            customer_event_reset(works_group=act.group, partner=partner, code=verified, now=act.now)
         return code
 
 

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent, CompanyInfo, Partner, Role, User, WorksG
 from accounts.services import NOT_SUPER_ADMIN
 from outbox.models import OutboundEmail
 from partners.models import PartnerCode, PartnerContract
+from webhooks.models import WebhookEvent
 
 from . import errors
 from .models import SandboxCustomer
@@ -107,10 +108,27 @@ def flow_rows_lock(group: WorksGroup) -> None:
         list(rows.select_for_update().values_list("pk"))
 
 
+def partners_to_tell(group: WorksGroup, *, owner: Partner | None) -> dict:
+    """{partner: the code it verified, or None} of every partner whose webhooks hear that the
+    locked `group` is reset: the partner that made it (if any) and every partner whose
+    verification the reset removes (the latest code it verified)."""
+    told = {owner: None} if owner is not None else {}
+    verified = (
+        PartnerCode.objects.filter(works_group=group, verified_partner__isnull=False)
+        .select_related("verified_partner")
+        .order_by("verified_at")
+    )
+    for code in verified:
+        told[code.verified_partner] = code
+    return told
+
+
 def flow_remove(group: WorksGroup) -> dict[str, int]:
-    """Remove what the flow left on the locked `group`: its contract, codes, outbox rows and
-    the flow's audit rows; returns how many of each."""
+    """Remove what the flow left on the locked `group`: its contract, codes, outbox rows, the
+    flow's audit rows and the partners' webhook events about it (with their deliveries; one
+    not yet sent never will be); returns how many of each."""
     return {
+        "webhook_events": WebhookEvent.objects.filter(works_group=group).delete()[0],
         "contracts": PartnerContract.objects.filter(works_group=group).delete()[0],
         "codes": PartnerCode.objects.filter(works_group=group).delete()[0],
         "emails": OutboundEmail.objects.filter(works_group=group).delete()[0],

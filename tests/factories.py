@@ -13,6 +13,14 @@ from outbox.models import OutboundEmail
 from partners.codes import code_expiry, generate_code
 from partners.models import PartnerCode, PartnerContract
 from sandbox.models import SandboxCustomer
+from webhooks.models import (
+    EventType,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from webhooks.signing import secret_encrypt
 
 PASSWORD = "correct-horse-battery"
 
@@ -258,3 +266,57 @@ class SandboxCustomerFactory(DjangoModelFactory[SandboxCustomer]):
     admin_name = factory.SelfAttribute("admin.name")
     admin_password_hash = factory.SelfAttribute("admin.password")
     issue_code = False
+
+
+WEBHOOK_SECRET = "whsec_factory-made-secret-0123456789abcdefghijklmnop"
+
+
+class WebhookEndpointFactory(DjangoModelFactory[WebhookEndpoint]):
+    """An active endpoint subscribed to every event, signing with WEBHOOK_SECRET."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    class Params:
+        secret = WEBHOOK_SECRET
+
+    partner = factory.SubFactory(PartnerFactory)
+    url = "https://hooks.partner.example/worksadmin"
+    events = factory.LazyFunction(lambda: list(EventType.values))
+    secret_encrypted = factory.LazyAttribute(lambda o: secret_encrypt(o.secret))
+
+
+class WebhookEventFactory(DjangoModelFactory[WebhookEvent]):
+    class Meta:
+        model = WebhookEvent
+
+    type = EventType.CODE_VERIFIED
+    partner = factory.SubFactory(PartnerFactory)
+    works_group = factory.SubFactory(WorksGroupFactory)
+    data = factory.LazyAttribute(
+        lambda o: {"domain": o.works_group.domain, "domainId": o.works_group.pk}
+    )
+
+
+class WebhookDeliveryFactory(DjangoModelFactory[WebhookDelivery]):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = factory.SubFactory(
+        WebhookEventFactory, partner=factory.SelfAttribute("..endpoint.partner")
+    )
+    works_group = factory.SelfAttribute("event.works_group")
+
+
+class WebhookAttemptFactory(DjangoModelFactory[WebhookAttempt]):
+    class Meta:
+        model = WebhookAttempt
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    number = 1
+    attempted_at = factory.LazyFunction(timezone.now)
+    outcome = WebhookAttempt.Outcome.SUCCEEDED
+    status_code = 200
+    duration_ms = 12
+    response_excerpt = "ok"

@@ -7,6 +7,7 @@ from tests.factories import (
     SandboxCustomerFactory,
     UsedAssertionFactory,
     UserFactory,
+    WebhookAttemptFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,13 @@ def test_factories_build_valid_objects():
     contract = PartnerContractFactory()
     code = PartnerCodeFactory(verified=True)
     customer = SandboxCustomerFactory()
+    attempt = WebhookAttemptFactory()
+    delivery = attempt.delivery
     objects = (contract, contract.code, code, UserFactory(staff=True), UserFactory(operator=True))
-    for obj in (*objects, customer, customer.works_group):
+    for obj in (*objects, customer, customer.works_group, attempt, delivery, delivery.event):
         obj.full_clean()
+    delivery.endpoint.full_clean()
+    assert delivery.event.partner == delivery.endpoint.partner
 
 
 def test_api_factories_build_valid_objects():

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "outbox",
+    "webhooks",
     "partners",
     "sandbox",
     "api",
@@ -213,7 +214,10 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")
-    }
+    },
+    # Work that must wait (webhook retries) when the default backend cannot defer: with the
+    # immediate backend of development it waits here for `make worker`.
+    "deferred": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
 # THE PARTNER-CONTRACT FLOW
@@ -240,6 +244,25 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SANDBOX = env.bool("SANDBOX", default=False)
 # Live sandbox customers one partner may have at a time.
 SANDBOX_CUSTOMER_LIMIT = env.int("SANDBOX_CUSTOMER_LIMIT", default=100)
+
+# WEBHOOKS
+# ------------------------------------------------------------------------------
+# Development only: http:// URLs and loopback or private addresses (.env.example sets it).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Connecting, and each read, may take this long; a whole attempt is cut off at three times it.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+# Failed deliveries in a row after which an endpoint is switched off (its partner is e-mailed).
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
+WEBHOOK_MAX_ENDPOINTS = env.int("WEBHOOK_MAX_ENDPOINTS", default=10)
+# After a rotation the old secret keeps signing (beside the new one) for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+# Fernet keys that encrypt endpoint secrets at rest; the first encrypts, all decrypt. Empty:
+# a key derived from SECRET_KEY (set your own so that SECRET_KEY can change on its own).
+WEBHOOK_SECRET_KEYS = env.list("WEBHOOK_SECRET_KEYS", default=[])
+# A PEM bundle of the CAs receivers' certificates are checked against (default: the system's).
+WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE", default=None)
 
 # SECURITY
 # ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("sandbox.urls")),
     path("", include("outbox.urls")),
+    path("", include("webhooks.urls")),
     path("", include("api.urls")),  # /api/v1/, /oauth2/v2.0/token, /partner/apps/
     # Any other /api/ path answers JSON, with DEBUG on as well.
     re_path(r"^api/", core_views.page_not_found),

@@ -36,6 +36,12 @@ class AuditEvent(models.Model):
         SANDBOX_CUSTOMER_DELETED = "SANDBOX_CUSTOMER_DELETED", _("テスト顧客の削除")
         SANDBOX_CODE_EXPIRY_MOVED = "SANDBOX_CODE_EXPIRY_MOVED", _("有効期限の前倒し")
         SANDBOX_APPROVAL_DEADLINE_MOVED = "SANDBOX_APPROVAL_DEADLINE_MOVED", _("承認期限の前倒し")
+        WEBHOOK_CREATED = "WEBHOOK_CREATED", _("Webhook登録")
+        WEBHOOK_UPDATED = "WEBHOOK_UPDATED", _("Webhook変更")
+        WEBHOOK_DELETED = "WEBHOOK_DELETED", _("Webhook削除")
+        WEBHOOK_SECRET_ROTATED = "WEBHOOK_SECRET_ROTATED", _("Webhookシークレット更新")
+        WEBHOOK_DISABLED = "WEBHOOK_DISABLED", _("Webhook自動停止")
+        WEBHOOK_REDELIVERED = "WEBHOOK_REDELIVERED", _("Webhook再送")
 
     # Events of a partner's own account (its API credentials): never in a works group's log,
     # so the customer's 監査 does not offer them as a filter.
@@ -48,6 +54,12 @@ class AuditEvent(models.Model):
             Action.API_APP_KEY_REGENERATED,
             Action.API_APP_REVOKED,
             Action.API_APP_TOKEN_ISSUED,
+            Action.WEBHOOK_CREATED,
+            Action.WEBHOOK_UPDATED,
+            Action.WEBHOOK_DELETED,
+            Action.WEBHOOK_SECRET_ROTATED,
+            Action.WEBHOOK_DISABLED,
+            Action.WEBHOOK_REDELIVERED,
         }
     )
 

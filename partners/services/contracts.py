@@ -11,6 +11,7 @@ from .. import errors
 from ..models import PartnerCode, PartnerContract
 from ..selectors import settlement_get
 from .customer_act import customer_act
+from .events import contract_event_completed
 from .expiry import code_close
 from .notices import contract_notify_completed
 
@@ -56,4 +57,5 @@ def contract_complete(
             now=act.now,
         )
         contract_notify_completed(contract, admin=admin, by=by)
+        contract_event_completed(contract, now=act.now)
         return contract

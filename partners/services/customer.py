@@ -9,6 +9,7 @@ from .. import errors
 from ..codes import code_expiry, generate_code
 from ..models import PartnerCode
 from .customer_act import CustomerAct, customer_act
+from .events import code_event_declined
 from .expiry import code_close
 from .notices import partner_notify
 
@@ -84,6 +85,7 @@ def code_decline(*, works_group: WorksGroup, by: User, now: datetime | None = No
             now=act.now,
         )
         partner_notify(code, template="code_declined", actor=by)
+        code_event_declined(code, now=act.now)
         return code
 
 

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 
 from ..models import PartnerCode
+from .events import code_event_lapsed
 from .notices import partner_notify
 
 
@@ -47,6 +48,7 @@ def code_record_if_due(code: PartnerCode, now: datetime) -> bool:
             now=now,
         )
         partner_notify(code, template="code_lapsed", actor=None, include_customer=True)
+        code_event_lapsed(code, now=now)
     return True
 
 

@@ -17,6 +17,7 @@ from core import ratelimit
 from .. import errors
 from ..codes import MalformedCode, normalize_code
 from ..models import PartnerCode
+from .events import code_event_verified
 from .notices import customer_notify_verified
 
 
@@ -79,8 +80,9 @@ def code_verify(
     """Confirming 顧客の取り込み: the first partner to verify wins, every later attempt is refused.
 
     「パートナーがコード番号の認証を行った時点で、有効期間に関わらず上記コード番号の再利用は
-    できなくなります。」 The customer's super admin is e-mailed to approve. An API app acts as the
-    staff member who registered it; its client ID (`api_app`) is recorded in the audit trail.
+    できなくなります。」 The customer's super admin is e-mailed to approve, and the partner's
+    webhooks hear code.verified. An API app acts as the staff member who registered it; its
+    client ID (`api_app`) is recorded in the audit trail and named in the event.
     """
     now = now or timezone.now()
     attempt = _attempt(staff=staff, domain=domain, client_ip=client_ip, api_app=api_app, now=now)
@@ -106,6 +108,7 @@ def code_verify(
             now=now,
         )
         customer_notify_verified(code, staff=staff)
+        code_event_verified(code, staff=staff, app=api_app, now=now)
         return code
 
 

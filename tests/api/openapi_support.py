@@ -24,6 +24,10 @@ SANDBOX_CUSTOMER_PATH = "/api/v1/sandbox/customers/{domain}"
 SANDBOX_RESET_PATH = "/api/v1/sandbox/customers/{domain}/reset"
 SANDBOX_EXPIRE_PATH = "/api/v1/sandbox/customers/{domain}/expire-code"
 SANDBOX_LAPSE_PATH = "/api/v1/sandbox/customers/{domain}/lapse-code"
+WEBHOOKS_PATH = "/api/v1/partners/webhooks"
+WEBHOOK_PATH = "/api/v1/partners/webhooks/{webhookId}"
+DELIVERIES_PATH = "/api/v1/partners/webhooks/{webhookId}/deliveries"
+REDELIVER_PATH = "/api/v1/partners/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver"
 
 
 def openapi_document() -> dict:
@@ -64,14 +68,34 @@ def request_validator(document, path, method, content_type=JSON) -> Draft202012V
     )
 
 
+def _integer_parameters(item: dict) -> set[str]:
+    """The path parameters that a path's operations declare as integers (routed only for
+    digits)."""
+    return {
+        parameter["name"]
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer"
+    }
+
+
+def _matches(part: str, segment: str, integers: set[str]) -> bool:
+    if not part.startswith("{"):
+        return part == segment
+    return bool(segment) and (
+        part[1:-1] not in integers or (segment.isascii() and segment.isdigit())
+    )
+
+
 def operation_of(document: dict, url_path: str, method: str) -> tuple[str, dict] | None:
     """The documented path template and operation that `url_path` and `method` call, if any."""
     segments = url_path.split("/")
     for template, item in document["paths"].items():
         parts = template.split("/")
+        integers = _integer_parameters(item)
         if len(parts) == len(segments) and all(
-            part == segment or (part.startswith("{") and segment)
-            for part, segment in zip(parts, segments, strict=True)
+            _matches(part, segment, integers) for part, segment in zip(parts, segments, strict=True)
         ):
             operation = item.get(method.lower())
             return (template, operation) if operation else (template, {})

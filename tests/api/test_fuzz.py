@@ -110,6 +110,10 @@ def _path(draw) -> str:
                 "/api/v1/partners/customers",
                 f"/api/v1/partners/customers/{draw(domain_ids)}",
                 f"/api/v1/partners/customers/{draw(domain_ids)}/subscription",
+                "/api/v1/partners/webhooks",
+                f"/api/v1/partners/webhooks/{domain}",
+                f"/api/v1/partners/webhooks/{domain}/deliveries",
+                f"/api/v1/partners/webhooks/{domain}/deliveries/{domain}/redeliver",
                 f"/api/v1/{domain}",
                 f"/api/{domain}/{quote(draw(texts), safe='/')}",
             ]

@@ -9,22 +9,33 @@ from django.urls import URLPattern
 from jsonschema import Draft202012Validator
 
 from api import urls as api_urls
+from api import webhook_endpoints as webhook_router
 from api.oauth import JWT_BEARER
 from partners import selectors, services
 from sandbox import services as sandbox_services
 from sandbox.models import SandboxCustomer
 from sandbox.services import Via
-from tests.factories import PartnerCodeFactory, PartnerContractFactory, PartnerFactory
+from tests.factories import (
+    PartnerCodeFactory,
+    PartnerContractFactory,
+    PartnerFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
 from tests.partners.flow import verify
+from webhooks import selectors as webhook_selectors
+from webhooks import services as webhook_services
 
 from .conftest import ApiClient, transfer_body
 from .oauth_support import sign, token_request
 from .openapi_support import (
     CUSTOMER_PATH,
     CUSTOMERS_PATH,
+    DELIVERIES_PATH,
     DOCUMENT_URL,
     FORM,
     ONE_CUSTOMER_PATH,
+    REDELIVER_PATH,
     SANDBOX_CUSTOMER_PATH,
     SANDBOX_CUSTOMERS_PATH,
     SANDBOX_EXPIRE_PATH,
@@ -33,6 +44,8 @@ from .openapi_support import (
     SUBSCRIPTION_PATH,
     TOKEN_PATH,
     TRANSFER_PATH,
+    WEBHOOK_PATH,
+    WEBHOOKS_PATH,
     check_response,
     documented_responses,
     openapi_document,
@@ -61,7 +74,12 @@ class World:
         self.domain = code.works_group.domain
 
     def url(self, path: str) -> str:
-        return path.format(domain=self.domain, domainId=self.contract.works_group_id)
+        ids = {"domain": self.domain, "domainId": self.contract.works_group_id}
+        if "{webhookId}" in path:  # made only for the webhook scenarios that need them
+            ids["webhookId"] = self.webhook.pk
+        if "{deliveryId}" in path:
+            ids["deliveryId"] = self.delivery.pk
+        return path.format(**ids)
 
     def read(self, path: str, query: dict | None = None, *, api: ApiClient | None = None):
         return (api or self.api).get(self.url(path), query)
@@ -74,6 +92,42 @@ class World:
         params = {"grant_type": JWT_BEARER, "assertion": sign(self.app), **params}
         return token_request(self.api.client, self.app, **params)
 
+    @property
+    def webhook(self):
+        if not hasattr(self, "_webhook"):
+            self._webhook = WebhookEndpointFactory(partner=self.token.partner)
+        return self._webhook
+
+    @property
+    def delivery(self):
+        if not hasattr(self, "_delivery"):
+            self._delivery = WebhookDeliveryFactory(endpoint=self.webhook, status="FAILED")
+        return self._delivery
+
+    def call(self, method: str, path: str, body=None, *, api: ApiClient | None = None, **query):
+        data = {} if body is None else {"data": json.dumps(body)}
+        if query:
+            path += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+        return (api or self.api).request(
+            method, self.url(path), content_type="application/json", **data
+        )
+
+    def other_partners(self, path: str):
+        """The same call about another partner's webhook: not found, as if it did not exist."""
+        self._webhook = WebhookEndpointFactory()
+        self._delivery = WebhookDeliveryFactory(endpoint=self._webhook)
+        return self
+
+    def at_the_limit(self) -> "World":
+        self.settings.WEBHOOK_MAX_ENDPOINTS = 1
+        assert self.webhook
+        return self
+
+    def webhook_off(self) -> "World":
+        self.webhook.is_active, self.webhook.disabled_reason = False, "STAFF"
+        self.webhook.save()
+        return self
+
     def get(self, code: str | None = None, *, api: ApiClient | None = None):
         return (api or self.api).preview(self.domain, code or self.code.code)
 
@@ -84,7 +138,7 @@ class World:
         return ApiClient(self.api.client, None)
 
     def with_bug_in(self, verb: str, module=services) -> ApiClient:
-        def broken(**kwargs):
+        def broken(*args, **kwargs):
             raise RuntimeError("a bug")
 
         if verb.startswith("sandbox_"):
@@ -238,11 +292,114 @@ SCENARIOS = {
         ]
         for status, scenario in _sandbox_scenarios(path, method, verb, conflict, success).items()
     },
+    **{
+        (path, method.lower(), "403"): (
+            lambda w, path=path, method=method: w.partner_deactivated().call(method, path)
+        )
+        for path, method in [
+            (WEBHOOKS_PATH, "GET"),
+            (WEBHOOKS_PATH, "POST"),
+            (WEBHOOK_PATH, "GET"),
+            (WEBHOOK_PATH, "PATCH"),
+            (WEBHOOK_PATH, "DELETE"),
+            (DELIVERIES_PATH, "GET"),
+            (REDELIVER_PATH, "POST"),
+        ]
+    },
+    (WEBHOOKS_PATH, "get", "200"): lambda w: w.call("GET", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "get", "401"): lambda w: w.call("GET", WEBHOOKS_PATH, api=w.without_token()),
+    (WEBHOOKS_PATH, "get", "405"): lambda w: w.call("PUT", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "get", "500"): lambda w: w.call(
+        "GET", WEBHOOKS_PATH, api=w.with_bug_in("webhook_endpoint_list", webhook_selectors)
+    ),
+    (WEBHOOKS_PATH, "post", "201"): lambda w: w.call("POST", WEBHOOKS_PATH, NEW_WEBHOOK),
+    (WEBHOOKS_PATH, "post", "400"): lambda w: w.call(
+        "POST", WEBHOOKS_PATH, {**NEW_WEBHOOK, "url": "http://hooks.partner.example/"}
+    ),
+    (WEBHOOKS_PATH, "post", "401"): lambda w: w.call(
+        "POST", WEBHOOKS_PATH, NEW_WEBHOOK, api=w.without_token()
+    ),
+    (WEBHOOKS_PATH, "post", "405"): lambda w: w.call("DELETE", WEBHOOKS_PATH),
+    (WEBHOOKS_PATH, "post", "409"): lambda w: w.at_the_limit().call(
+        "POST", WEBHOOKS_PATH, NEW_WEBHOOK
+    ),
+    (WEBHOOKS_PATH, "post", "500"): lambda w: w.call(
+        "POST",
+        WEBHOOKS_PATH,
+        NEW_WEBHOOK,
+        api=w.with_bug_in("webhook_endpoint_create", webhook_services),
+    ),
+    (WEBHOOK_PATH, "get", "200"): lambda w: w.call("GET", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "get", "401"): lambda w: w.call("GET", WEBHOOK_PATH, api=w.without_token()),
+    (WEBHOOK_PATH, "get", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "GET", WEBHOOK_PATH
+    ),
+    (WEBHOOK_PATH, "get", "405"): lambda w: w.call("POST", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "get", "500"): lambda w: w.call(
+        "GET", WEBHOOK_PATH, api=w.with_bug_in("get_object_or_404", webhook_router)
+    ),
+    (WEBHOOK_PATH, "patch", "200"): lambda w: w.call(
+        "PATCH", WEBHOOK_PATH, {"active": False, "rotateSecret": True}
+    ),
+    (WEBHOOK_PATH, "patch", "400"): lambda w: w.call("PATCH", WEBHOOK_PATH, {"events": []}),
+    (WEBHOOK_PATH, "patch", "401"): lambda w: w.call(
+        "PATCH", WEBHOOK_PATH, {}, api=w.without_token()
+    ),
+    (WEBHOOK_PATH, "patch", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "PATCH", WEBHOOK_PATH, {"active": False}
+    ),
+    (WEBHOOK_PATH, "patch", "405"): lambda w: w.call("PUT", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "patch", "500"): lambda w: w.call(
+        "PATCH",
+        WEBHOOK_PATH,
+        {"active": False},
+        api=w.with_bug_in("webhook_endpoint_update", webhook_services),
+    ),
+    (WEBHOOK_PATH, "delete", "204"): lambda w: w.call("DELETE", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "delete", "401"): lambda w: w.call(
+        "DELETE", WEBHOOK_PATH, api=w.without_token()
+    ),
+    (WEBHOOK_PATH, "delete", "404"): lambda w: w.other_partners(WEBHOOK_PATH).call(
+        "DELETE", WEBHOOK_PATH
+    ),
+    (WEBHOOK_PATH, "delete", "405"): lambda w: w.call("PUT", WEBHOOK_PATH),
+    (WEBHOOK_PATH, "delete", "500"): lambda w: w.call(
+        "DELETE", WEBHOOK_PATH, api=w.with_bug_in("webhook_endpoint_delete", webhook_services)
+    ),
+    (DELIVERIES_PATH, "get", "200"): lambda w: w.delivery and w.call("GET", DELIVERIES_PATH),
+    (DELIVERIES_PATH, "get", "400"): lambda w: w.call("GET", DELIVERIES_PATH, cursor="abc"),
+    (DELIVERIES_PATH, "get", "401"): lambda w: w.call(
+        "GET", DELIVERIES_PATH, api=w.without_token()
+    ),
+    (DELIVERIES_PATH, "get", "404"): lambda w: w.other_partners(DELIVERIES_PATH).call(
+        "GET", DELIVERIES_PATH
+    ),
+    (DELIVERIES_PATH, "get", "405"): lambda w: w.call("POST", DELIVERIES_PATH),
+    (DELIVERIES_PATH, "get", "500"): lambda w: w.call(
+        "GET", DELIVERIES_PATH, api=w.with_bug_in("webhook_delivery_list", webhook_selectors)
+    ),
+    (REDELIVER_PATH, "post", "202"): lambda w: w.call("POST", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "401"): lambda w: w.call(
+        "POST", REDELIVER_PATH, api=w.without_token()
+    ),
+    (REDELIVER_PATH, "post", "404"): lambda w: w.other_partners(REDELIVER_PATH).call(
+        "POST", REDELIVER_PATH
+    ),
+    (REDELIVER_PATH, "post", "405"): lambda w: w.call("GET", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "409"): lambda w: w.webhook_off().call("POST", REDELIVER_PATH),
+    (REDELIVER_PATH, "post", "500"): lambda w: w.call(
+        "POST",
+        REDELIVER_PATH,
+        api=w.with_bug_in("webhook_delivery_redeliver", webhook_services),
+    ),
 }
 
 
 def path_for(template: str, domain_id: int) -> str:
     return template.format(domainId=domain_id)
+
+
+NEW_WEBHOOK = {"url": "https://hooks.partner.example/worksadmin", "events": ["code.verified"]}
 
 
 @pytest.fixture

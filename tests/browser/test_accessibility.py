@@ -14,10 +14,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partners import services
-from tests.factories import UserFactory, WorksGroupFactory
+from tests.factories import (
+    UserFactory,
+    WebhookAttemptFactory,
+    WebhookDeliveryFactory,
+    WorksGroupFactory,
+)
+from webhooks.models import WebhookEndpoint
 
 from .conftest import ARTIFACTS, PHONE
 from .steps import IMPORT, WIZARD, log_in
+
+WEBHOOKS = "/partner/webhooks/"
 
 pytestmark = pytest.mark.browser
 
@@ -244,5 +252,37 @@ def test_other_screens(axe_page, audit, customer, abc_staff):
     log_in(foreign, UserFactory(works_group=english).email)
     foreign.goto(WIZARD)
     audit.check(foreign, "step1-english")
+
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("width", ["1440", "375"])
+def test_webhook_pages(axe_page, audit, abc_staff, quiet_db, width):
+    page = axe_page(viewport=PHONE if width == "375" else None)
+    log_in(page, abc_staff.email)
+
+    page.goto(WEBHOOKS)
+    audit.check(page, "webhooks")
+    page.get_by_label("URL").fill("http://intranet.local/hooks")
+    page.get_by_role("button", name="登録").click()
+    expect(page.locator("#id_url_error")).to_be_visible()
+    audit.check(page, "webhook-refused-url")
+
+    page.get_by_label("URL").fill("https://hooks.partner.example/worksadmin")
+    page.get_by_role("button", name="登録").click()
+    expect(page.locator("#webhook-secret")).to_be_visible()
+    audit.check(page, "webhook-registered")
+
+    with quiet_db():
+        endpoint = WebhookEndpoint.objects.get()
+        WebhookAttemptFactory(
+            delivery=WebhookDeliveryFactory(endpoint=endpoint),
+            status_code=500,
+            outcome="RETRY",
+            response_excerpt="Internal Server Error",
+        )
+    page.get_by_role("link", name=endpoint.url).click()
+    expect(page.locator("table.deliveries")).to_contain_text("Internal Server Error")
+    audit.check(page, "webhook-delivery-log")
 
     audit.assert_clean()

@@ -36,9 +36,11 @@ def verify(
     show_profile: bool = False,
     client_ip: str | None = None,
     now=VERIFIED_AT,
+    **more,
 ):
     """`staff` verifies `code` (or `raw_code` for `domain`, by default 水谷建設's mizl), by
-    default at 22:19 on the seed's day; `now=None` reads the clock."""
+    default at 22:19 on the seed's day; `now=None` reads the clock; `more` (e.g. `api_app`)
+    goes to the service as it is."""
     return services.code_verify(
         partner=staff.partner,
         staff=staff,
@@ -47,6 +49,7 @@ def verify(
         show_profile=show_profile,
         client_ip=client_ip,
         now=now,
+        **more,
     )
 
 

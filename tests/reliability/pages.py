@@ -11,7 +11,14 @@ from accounts.models import User
 from api.models import ApiApp
 from partners import services
 from sandbox.models import SandboxCustomer
-from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
+from tests.factories import (
+    PartnerFactory,
+    UserFactory,
+    WebhookAttemptFactory,
+    WebhookDeliveryFactory,
+    WorksGroupFactory,
+)
+from webhooks.models import WebhookEndpoint
 
 
 def every_page(client: Client) -> Iterator[tuple[str, str]]:
@@ -65,6 +72,22 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page("import with errors", "/partner/customers/import/", "post", domain="x", code="bad")
     yield page("tokens", "/partner/tokens/")
     yield page("token created", "/partner/tokens/", "post", name="基幹システム")
+    yield page("webhooks", "/partner/webhooks/")
+    yield page(
+        "webhook registered",
+        "/partner/webhooks/",
+        "post",
+        url="https://hooks.partner.example/worksadmin",
+        events=["code.verified", "switch.completed"],
+        is_active="on",
+    )
+    yield page("webhook form with errors", "/partner/webhooks/", "post", url="http://x/")
+    endpoint = WebhookEndpoint.objects.get(partner=staff.partner)
+    WebhookAttemptFactory(
+        delivery=WebhookDeliveryFactory(endpoint=endpoint), status_code=500, outcome="RETRY"
+    )
+    yield page("webhook and its delivery log", f"/partner/webhooks/{endpoint.pk}/")
+    yield page("webhook secret rotated", f"/partner/webhooks/{endpoint.pk}/rotate/", "post")
     yield page("apps", "/partner/apps/")
     yield page("app with errors", "/partner/apps/", "post", name="")
     yield page("app registered", "/partner/apps/", "post", name="連携", scopes=["partner"])
@@ -96,12 +119,15 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
 
     client.force_login(operator)
     yield page("ops index", "/ops/")
-    for model in (
+    models = (
         "partners/partnercode",
         "outbox/outboundemail",
         "accounts/auditevent",
         "sandbox/sandboxcustomer",
-    ):
+        "webhooks/webhookendpoint",
+        "webhooks/webhookdelivery",
+    )
+    for model in models:
         yield page(f"ops {model} list", f"/ops/{model}/")
     yield page("ops works group", f"/ops/accounts/worksgroup/{group.pk}/change/")
     client.logout()

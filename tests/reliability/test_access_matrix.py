@@ -34,6 +34,8 @@ from tests.factories import (
     PartnerContractFactory,
     PartnerFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     WorksGroupFactory,
 )
 
@@ -82,6 +84,7 @@ def world(db, client) -> World:
     )
     api_code = PartnerCodeFactory(intended_partner=partner)
     token, secret = api_token_create(staff=staff, name="基幹システム")
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(partner=partner))
     _other_token, other_secret = api_token_create(staff=other_staff, name="他社システム")
     app = api_app_create(staff=staff, name="基幹システム連携", scopes=["partner", "partner.read"])
     other_app = api_app_create(staff=other_staff, name="他社連携", scopes=["partner"])
@@ -108,6 +111,8 @@ def world(db, client) -> World:
         "customer": customer.works_group_id,
         "sandbox": console_sandbox.customer.works_group.domain,
         "api_sandbox": api_sandbox.customer.works_group.domain,
+        "webhook": delivery.endpoint_id,
+        "delivery": delivery.pk,
     }
     tokens = {
         "personal": secret,
@@ -182,6 +187,18 @@ MATRIX = [
     ("POST", "/partner/sandbox/{sandbox}/reset/",      {},   (302, 403, 403, 403, 200, 404, 403)),
     ("GET",  "/partner/sandbox/{sandbox}/delete/",     None, (302, 403, 403, 403, 200, 404, 403)),
     ("POST", "/partner/sandbox/{sandbox}/delete/",     {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/partner/webhooks/",                     None, (302, 403, 403, 403, 200, 200, 403)),
+    ("POST", "/partner/webhooks/",                     {},   (302, 403, 403, 403, 200, 200, 403)),
+    ("GET",  "/partner/webhooks/{webhook}/",           None, (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/",           {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/rotate/",    {},   (302, 403, 403, 403, 200, 404, 403)),
+    ("POST", "/partner/webhooks/{webhook}/deliveries/{delivery}/redeliver/",
+                                                       {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/partner/webhooks/{webhook}/rotate/",    None, (302, 403, 403, 403, 405, 405, 403)),
+    ("POST", "/partner/webhooks/{webhook}/delete/",    {},   (302, 403, 403, 403, 302, 404, 403)),
+    ("GET",  "/dev/webhooks/",                         None, (404, 404, 404, 404, 404, 404, 404)),
+    ("GET",  "/ops/webhooks/webhookdelivery/{delivery}/change/",
+                                                       None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/healthz",                               None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/readyz",                                None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/dev/mailbox/",                          None, (404, 404, 404, 404, 404, 404, 404)),
@@ -204,6 +221,18 @@ MATRIX = [
                                                        None, (401, 401, 401, 401, 409, 404, 401)),
     ("DELETE", "/api/v1/sandbox/customers/{api_sandbox}",
                                                        None, (401, 401, 401, 401, 204, 404, 401)),
+    ("GET",  "/api/v1/partners/webhooks",              None, (401, 401, 401, 401, 200, 200, 401)),
+    ("POST", "/api/v1/partners/webhooks",
+             {"url": "https://hooks.partner.example/", "events": ["code.verified"]},
+                                                             (401, 401, 401, 401, 201, 201, 401)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}",    None, (401, 401, 401, 401, 200, 404, 401)),
+    ("PATCH", "/api/v1/partners/webhooks/{webhook}",   {"description": "変更"},
+                                                             (401, 401, 401, 401, 200, 404, 401)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}/deliveries",
+                                                       None, (401, 401, 401, 401, 200, 404, 401)),
+    ("POST", "/api/v1/partners/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+                                                       {},   (401, 401, 401, 401, 202, 404, 401)),
+    ("DELETE", "/api/v1/partners/webhooks/{webhook}",  None, (401, 401, 401, 401, 204, 404, 401)),
     ("GET",  "/api/v1/openapi.json",                   None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/docs",                           None, (200, 200, 200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/",                               None, (404, 404, 404, 404, 404, 404, 404)),
@@ -223,11 +252,11 @@ def _request(client: Client, world: World, role: str, method: str, path: str, bo
     path = path.format(**world.ids)
     if method == "GET":
         return client.get(path, headers=headers)
-    if method == "DELETE":
-        return client.delete(path, headers=headers)
-    if isinstance(body, dict) and path.startswith("/api/"):
-        payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
-        return client.post(path, payload, content_type="application/json", headers=headers)
+    if path.startswith("/api/"):
+        payload = json.dumps(body).replace("{api_code}", world.ids["api_code"]) if body else ""
+        return client.generic(
+            method, path, payload, content_type="application/json", headers=headers
+        )
     return client.post(path, body or {}, headers=headers)
 
 
@@ -304,6 +333,18 @@ SCOPE_MATRIX = [
                                                            {}, (409, 409, 403, 404)),
     ("DELETE", "/api/v1/sandbox/customers/{api_sandbox}",
                                                          None, (204, 204, 403, 404)),
+    ("GET",  "/api/v1/partners/webhooks",                None, (200, 200, 200, 200)),
+    ("POST", "/api/v1/partners/webhooks",
+             {"url": "https://hooks.partner.example/", "events": ["code.verified"]},
+                                                               (201, 201, 403, 201)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}",      None, (200, 200, 200, 404)),
+    ("PATCH", "/api/v1/partners/webhooks/{webhook}",     {"description": "変更"},
+                                                               (200, 200, 403, 404)),
+    ("GET",  "/api/v1/partners/webhooks/{webhook}/deliveries",
+                                                         None, (200, 200, 200, 404)),
+    ("POST", "/api/v1/partners/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+                                                           {}, (202, 202, 403, 404)),
+    ("DELETE", "/api/v1/partners/webhooks/{webhook}",    None, (204, 204, 403, 404)),
 ]
 # fmt: on
 
@@ -323,7 +364,9 @@ def test_every_api_operation_answers_every_kind_of_token_as_expected(
         response = client.generic(method, url, headers=headers)
     else:
         payload = json.dumps(body).replace("{api_code}", world.ids["api_code"])
-        response = client.post(url, payload, content_type="application/json", headers=headers)
+        response = client.generic(
+            method, url, payload, content_type="application/json", headers=headers
+        )
 
     assert response.status_code == dict(zip(TOKEN_KINDS, statuses, strict=True))[kind]
     assert response["Content-Type"] == "application/json"

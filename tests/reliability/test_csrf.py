@@ -19,6 +19,8 @@ from tests.factories import (
     PartnerFactory,
     SandboxCustomerFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     WorksGroupFactory,
 )
 from tests.support import db_state
@@ -48,6 +50,16 @@ class World:
     token: ApiToken
     email: OutboundEmail
     app: ApiApp
+    delivery: object
+
+    def path(self, template: str) -> str:
+        return template.format(
+            token=self.token.pk,
+            app=self.app.pk,
+            sandbox=self.group.domain,
+            webhook=self.delivery.endpoint_id,
+            delivery=self.delivery.pk,
+        )
 
 
 def _world(step: int) -> World:
@@ -76,6 +88,9 @@ def _world(step: int) -> World:
         token=token,
         email=OutboundEmailFactory(status=OutboundEmail.Status.FAILED),
         app=api_app_create(staff=staff, name="基幹システム連携", scopes=["partner"]).app,
+        delivery=WebhookDeliveryFactory(
+            endpoint=WebhookEndpointFactory(partner=staff.partner), status="FAILED"
+        ),
     )
 
 
@@ -87,6 +102,12 @@ COMPANY_INFO = {
     "time_zone": "Asia/Tokyo",
     "receive_notices": "True",
     "notice_recipients": "ADMINS",
+}
+
+WEBHOOK_FORM = {
+    "url": "https://hooks.partner.example/worksadmin",
+    "events": ["code.verified"],
+    "is_active": "on",
 }
 
 # who, wizard step, path, form; every one a POST that writes when it carries its token.
@@ -132,6 +153,11 @@ FORMS = [
         "/ops/accounts/worksgroup/",
         lambda w: {"action": "sandbox_code_expire", "_selected_action": [w.group.pk]},
     ),
+    ("staff", 1, "/partner/webhooks/", lambda w: WEBHOOK_FORM),
+    ("staff", 1, "/partner/webhooks/{webhook}/", lambda w: {**WEBHOOK_FORM, "is_active": ""}),
+    ("staff", 1, "/partner/webhooks/{webhook}/rotate/", lambda w: {}),
+    ("staff", 1, "/partner/webhooks/{webhook}/deliveries/{delivery}/redeliver/", lambda w: {}),
+    ("staff", 1, "/partner/webhooks/{webhook}/delete/", lambda w: {}),
     (
         "operator",
         1,
@@ -156,7 +182,7 @@ def _browser(world: World, who: str) -> Client:
 def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk, app=world.app.pk, sandbox=world.group.domain)
+    path = world.path(path)
     before = db_state()
 
     response = browser.post(path, form(world))
@@ -171,7 +197,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(who,
 def test_the_same_form_with_its_csrf_token_goes_through(who, step, path, form):
     world = _world(step)
     browser = _browser(world, who)
-    path = path.format(token=world.token.pk, app=world.app.pk, sandbox=world.group.domain)
+    path = world.path(path)
     before = db_state()
 
     response = browser.post(

@@ -10,19 +10,28 @@ from partners import services as flow
 from partners.models import PartnerCode, PartnerContract
 from sandbox import errors, services
 from sandbox.services import Via
-from tests.factories import SandboxCustomerFactory, UserFactory, WorksGroupFactory
+from tests.factories import (
+    SandboxCustomerFactory,
+    UserFactory,
+    WebhookEndpointFactory,
+    WorksGroupFactory,
+)
 from tests.partners.flow import refused, verify
 from tests.reliability.test_durable_email import drain_queue
 from tests.support import db_state, nothing_written
+from webhooks.models import EventType, WebhookDelivery, WebhookEvent
 
 from .conftest import create
 from .walk import MIZL, signed_in, walk_switch, wizard_step
 
 pytestmark = pytest.mark.django_db
 
-# What a reset leaves as it is: the log-ins' traces and the times rows were touched.
+# What a reset leaves as it is: the log-ins' traces and the times rows were touched, the
+# reset's own audit row and its own sandbox.customer_reset event.
 NOT_RESTORED = (
     "accounts.AuditEvent",
+    "webhooks.WebhookEvent",
+    "webhooks.WebhookDelivery",
     "accounts.User.last_login",
     "accounts.WorksGroup.updated_at",
     "accounts.CompanyInfo.updated_at",
@@ -55,6 +64,9 @@ def test_a_walked_demo_group_is_reset_to_exactly_what_seed_demo_made(demo):
     reset(demo["mizl"])
 
     assert db_state(ignore=NOT_RESTORED) == seeded
+    # Of the walk's webhook events only the reset's own is left, for the partner it concerns.
+    [event] = WebhookEvent.objects.all()
+    assert (event.type, event.partner) == (EventType.SANDBOX_CUSTOMER_RESET, demo["abc"])
 
 
 def test_after_the_reset_the_same_demo_log_ins_walk_it_again_from_step_1(demo):
@@ -145,8 +157,15 @@ def test_the_reset_is_audited_with_who_did_it_and_what_it_removed(created, staff
     assert (event.actor, event.partner, event.works_group) == (staff, staff.partner, group)
     assert event.details == {
         "via": "api",
-        # issued, verified, its e-mail, switch completed, its e-mail
-        "removed": {"contracts": 1, "codes": 1, "emails": 2, "audit_events": 5},
+        # issued, verified, its e-mail, switch completed, its e-mail; code.verified and
+        # switch.completed for the partner's webhooks
+        "removed": {
+            "webhook_events": 2,
+            "contracts": 1,
+            "codes": 1,
+            "emails": 2,
+            "audit_events": 5,
+        },
         "code_issued": True,
     }
 
@@ -265,3 +284,28 @@ def test_an_e_mail_queued_before_a_reset_is_never_sent_and_its_task_ends_quietly
     assert task.status == "SUCCESSFUL"
     assert task.return_value == "GONE"
     assert mailoutbox == []
+
+
+def test_the_partner_that_made_a_sandbox_customer_hears_of_its_reset(staff, created):
+    WebhookEndpointFactory(partner=staff.partner, events=[EventType.SANDBOX_CUSTOMER_RESET])
+    group = created.customer.works_group
+
+    reset(group, by=staff, via=Via.PARTNER_CONSOLE)
+
+    [event] = WebhookEvent.objects.filter(type=EventType.SANDBOX_CUSTOMER_RESET)
+    assert (event.partner, event.works_group) == (staff.partner, group)
+    assert event.data["domain"] == group.domain
+    assert event.data["partnerCode"] is None  # the partner had verified nothing
+    assert WebhookDelivery.objects.filter(event=event).count() == 1
+
+
+def test_a_partner_whose_verification_a_reset_removes_hears_of_it(demo):
+    mizl, xyz_staff = demo["mizl"], demo["xyz_staff"]
+    code = flow.code_issue(works_group=mizl, by=demo["mizl_admin"])
+    verify(xyz_staff, code=code, now=None)
+
+    reset(mizl, by=demo["ops"], via=Via.OPS)
+
+    [event] = WebhookEvent.objects.filter(type=EventType.SANDBOX_CUSTOMER_RESET)
+    assert event.partner == demo["xyz"]
+    assert event.data["partnerCode"] == code.masked
