@@ -2,7 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .forms import OpsAuthenticationForm
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
+
+# /ops/login/ checks passwords under the log-in limits (accounts.views.ops_login).
+admin.site.login_form = OpsAuthenticationForm
 
 
 class CompanyInfoInlineForm(forms.ModelForm):

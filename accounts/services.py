@@ -21,12 +21,15 @@ def audit_record(
     partner: Partner | None = None,
     details: dict | None = None,
     now: datetime | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the transaction of the change it records."""
+    """Append one audit event; call it inside the transaction of the change it records.
+
+    `actor_label` names an actor who is no user (the e-mail typed at a failed log-in)."""
     return AuditEvent.objects.create(
         created_at=now or timezone.now(),
         actor=actor,
-        actor_label=actor.email if actor else "system",
+        actor_label=actor_label or (actor.email if actor else "system"),
         works_group=works_group,
         partner=partner,
         action=action,

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before admin.site.urls (worksadmin/urls.py includes this first): the admin's own
+    # log-in page, under the log-in limits.
+    path("ops/login/", views.ops_login, name="ops-login"),
     path("console/", views.console, name="console"),
     path("console/settings/company/", views.company_info, name="company-info"),
     path("console/audit/", views.audit, name="audit"),

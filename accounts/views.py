@@ -1,7 +1,7 @@
 import csv
 import json
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -16,25 +16,54 @@ from . import services
 from .decorators import customer_required
 from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
 from .models import AuditEvent
+from .throttle import remember_device
 
 AUDIT_PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
+    """Log-in by e-mail, under the log-in limits (accounts.throttle)."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user = form.get_user()
-        services.audit_record(
-            action=AuditEvent.Action.LOGIN,
-            actor=user,
-            works_group=user.works_group,
-            partner=user.partner,
-        )
+        _logged_in(self.request, response, form.get_user())
         return response
+
+    def form_invalid(self, form):
+        return _refused_when_throttled(super().form_invalid(form), form)
+
+
+def ops_login(request):
+    """/ops/login/: Django admin's log-in page under the same limits, audited the same way."""
+    response = admin.site.login(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        _logged_in(request, response, request.user)
+        return response
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    return _refused_when_throttled(response, form)
+
+
+def _logged_in(request, response, user) -> None:
+    remember_device(request, response, user.email)
+    services.audit_record(
+        action=AuditEvent.Action.LOGIN,
+        actor=user,
+        works_group=user.works_group,
+        partner=user.partner,
+    )
+
+
+def _refused_when_throttled(response, form):
+    """429 with Retry-After when the form refused the attempt under the log-in limits."""
+    throttled = getattr(form, "throttled", None)
+    if throttled is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 @login_required

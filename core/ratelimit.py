@@ -71,9 +71,9 @@ def is_counted(key: str) -> bool:
     return bool(cache.get(key))
 
 
-def mark(key: str, *, window: int) -> None:
-    """Remember `key` for `window` seconds (the first time only)."""
-    cache.add(key, 1, window)
+def mark(key: str, *, window: int) -> bool:
+    """Remember `key` for `window` seconds; True the first time, False while remembered."""
+    return cache.add(key, 1, window)
 
 
 def _increment(key: str, *, window: int, now: float) -> tuple[int, float]:

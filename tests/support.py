@@ -49,3 +49,12 @@ def nothing_written(*, ignore: tuple[str, ...] = ()):
     after = db_state(ignore=ignore)
     changed = [label for label in before if before[label] != after[label]]
     assert not changed, f"rows changed in {changed}"
+
+
+# New source strings that the catalogs do not translate yet: the translation pass after
+# merging fills them in (locale/ is edited only there) and empties this list. Tests that
+# check a page has no Japanese left skip these; no test relies on their translation.
+AWAITING_TRANSLATION = (
+    "ログイン失敗",
+    "ログインの一時制限",
+)

@@ -13,6 +13,8 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         LOGIN = "LOGIN", _("ログイン")
+        LOGIN_FAILED = "LOGIN_FAILED", _("ログイン失敗")
+        LOGIN_LOCKED = "LOGIN_LOCKED", _("ログインの一時制限")
         COMPANY_INFO_UPDATED = "COMPANY_INFO_UPDATED", _("会社情報の更新")
         CODE_ISSUED = "CODE_ISSUED", _("パートナーコード発行")
         CODE_REISSUED = "CODE_REISSUED", _("パートナーコード再発行")
