@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,13 @@ def audit_record(
         action=action,
         details=details or {},
     )
+
+
+def user_sessions_end(*, user: User) -> None:
+    """End every session of `user`, in every browser, copies of signed cookies included:
+    a new session generation changes the hash each session must match (User)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
 
 
 def _changes(instance, values: dict) -> dict:

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -8,10 +7,11 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     # Before admin.site.urls (worksadmin/urls.py includes this first): the admin's own
-    # log-in page, under the log-in limits.
+    # log-in page under the log-in limits, and its log-out ending every session.
     path("ops/login/", views.ops_login, name="ops-login"),
+    path("ops/logout/", views.ops_logout, name="ops-logout"),
     path("console/", views.console, name="console"),
     path("console/settings/company/", views.company_info, name="company-info"),
     path("console/audit/", views.audit, name="audit"),

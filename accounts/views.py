@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.errors import FlowError
 from core.pagination import CountlessPaginator
@@ -35,6 +36,24 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         return _refused_when_throttled(super().form_invalid(form), form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log-out ends every session of the user, not only this browser's (item 2 of issue 16:
+    a signed-cookie session copied before log-out must not outlive it)."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.user_sessions_end(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+@require_POST
+def ops_logout(request):
+    """/ops/logout/: Django admin's log-out, ending every session of the user the same way."""
+    if request.user.is_authenticated:
+        services.user_sessions_end(user=request.user)
+    return admin.site.logout(request)
 
 
 def ops_login(request):

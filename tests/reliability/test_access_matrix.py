@@ -127,6 +127,7 @@ MATRIX = [
     ("GET",  "/partner/tokens/",                       None, (302, 403, 403, 403, 200, 200, 403)),
     ("POST", "/partner/tokens/{token}/revoke/",        {},   (302, 403, 403, 403, 302, 404, 403)),
     ("GET",  "/ops/login/",                            None, (200, 200, 200, 200, 200, 200, 302)),
+    ("POST", "/ops/logout/",                           None, (302, 302, 302, 302, 302, 302, 302)),
     ("GET",  "/ops/",                                  None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/worksgroup/{group}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/user/{user}/change/",      None, (302, 302, 302, 302, 302, 302, 200)),
