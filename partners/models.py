@@ -30,6 +30,8 @@ OPEN_CODE_STATUSES = [CodeStatus.ISSUED, CodeStatus.VERIFIED]
 class PartnerCode(models.Model):
     Status = CodeStatus
     OPEN_STATUSES = OPEN_CODE_STATUSES
+    # Never filtered on in /ops/ (core.admin.SecretLookupsRefused), never shown whole.
+    SECRET_FIELDS = ("code",)
 
     class CancelReason(models.TextChoices):
         CANCELLED = "CANCELLED", _("顧客による取り消し")
@@ -203,6 +205,8 @@ class ApiToken(models.Model):
 
     Only the SHA-256 of the secret is stored: the secret is shown once, when it is created.
     """
+
+    SECRET_FIELDS = ("token_hash",)
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_tokens")
     created_by = models.ForeignKey(

@@ -31,6 +31,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Logs in by e-mail. Belongs to one works group, or one partner, or is an operator."""
 
     Role = Role
+    # Never filtered on in /ops/ (core.admin.SecretLookupsRefused).
+    SECRET_FIELDS = ("password",)
 
     email = models.EmailField(_("メールアドレス"), unique=True)
     name = models.CharField(_("氏名"), max_length=100, blank=True)
