@@ -242,9 +242,36 @@ if not DEBUG:
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Secret query parameters (`?partnerCode=` of the partner API) are masked in every request
+# log: runserver's (django.server), Django's (django.request) and whatever reaches the
+# console; gunicorn's logs mask them too (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secret_query": {"()": "core.redaction.SecretQueryFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_query"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secret_query"],
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["secret_query"],
+        },
+        "django.request": {"filters": ["secret_query"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
