@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.CacheOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +101,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE (rate limits live here)
 # ------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://worksadmin")}
+# A cache that does not answer must cost a request a fraction of a second (then 503), not
+# redis-py's default of 5 s per call; CACHE_URL's own ?socket_timeout=… wins.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("socket_connect_timeout", CACHE_TIMEOUT_SECONDS)
+    _cache_options.setdefault("socket_timeout", CACHE_TIMEOUT_SECONDS)
 
 # AUTH
 # ------------------------------------------------------------------------------
