@@ -22,6 +22,7 @@ __all__ = [
     "OtherPartnersCode",
     "PartnerInactive",
     "RateLimited",
+    "TokenLimitReached",
     "VerificationFailed",
     "WrongPair",
     "WrongState",
@@ -49,6 +50,9 @@ CODE_ALREADY_USED = _("このパートナーコードはすでに認証済みの
 OTHER_PARTNER = _("このパートナーコードは別のパートナー向けに発行されています。")
 INACTIVE_PARTNER = _("このパートナーは現在コード認証を行えません。")
 NOT_PARTNER_STAFF = _("コード認証はパートナー担当者のみ行えます。")
+TOKEN_LIMIT = _(
+    "APIトークンは1人につき%(limit)s個まで作成できます。使っていないトークンを無効にしてから作成してください。"
+)
 RATE_LIMITED = _(
     "コード認証の失敗が続いたため、一時的に制限しています。%(minutes)s分後にもう一度お試しください。"
 )
@@ -114,3 +118,10 @@ class RateLimited(core_errors.RateLimited):
     def __init__(self, retry_after: int):
         minutes = max(1, -(-retry_after // 60))
         super().__init__(retry_after, RATE_LIMITED % {"minutes": minutes})
+
+
+class TokenLimitReached(FlowError):
+    code = "TOKEN_LIMIT_REACHED"
+
+    def __init__(self, limit: int):
+        super().__init__(TOKEN_LIMIT % {"limit": limit})

@@ -222,6 +222,8 @@ CONSUMPTION_TAX_PERCENT = env.int("CONSUMPTION_TAX_PERCENT", default=10)
 APPROVAL_WINDOW_DAYS = env.int("APPROVAL_WINDOW_DAYS", default=30)
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 60)
+# Live (not revoked) API tokens each partner staff member may hold.
+API_TOKENS_PER_STAFF = env.int("API_TOKENS_PER_STAFF", default=10)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 

@@ -6,6 +6,7 @@ queries per row (an N+1) fails the second comparison long before it fails the bu
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -39,7 +40,14 @@ def grow(*, to: int, group, partner, staff) -> None:
             PartnerCodeFactory(verified=True, verified_partner=partner, verified_by=staff)
     PartnerFactory.create_batch(to - partner.__class__.objects.count())
     for i in range(to - ApiToken.objects.filter(partner=partner).count()):
-        api_token_create(staff=staff, name=f"system {i}")
+        api_token_create(staff=_token_holder(partner, staff), name=f"system {i}")
+
+
+def _token_holder(partner, staff):
+    """`staff`, or a colleague once `staff` holds as many tokens as one person may."""
+    if ApiToken.objects.filter(created_by=staff).count() < settings.API_TOKENS_PER_STAFF:
+        return staff
+    return UserFactory(staff=True, partner=partner)
 
 
 def query_counts(
