@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from core import ratelimit
 from core.errors import RateLimited
 
+from .auditing import audit_record
 from .models import AuditEvent, User
-from .services import audit_record
 
 LOGIN_THROTTLED = _(
     "ログインの失敗が続いたため、一時的にログインを制限しています。%(minutes)s分後にもう一度お試しください。"

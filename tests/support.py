@@ -57,4 +57,5 @@ def nothing_written(*, ignore: tuple[str, ...] = ()):
 AWAITING_TRANSLATION = (
     "ログイン失敗",
     "ログインの一時制限",
+    "管理者のメールアドレス変更の失敗",
 )

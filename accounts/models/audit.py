@@ -16,6 +16,10 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "LOGIN_FAILED", _("ログイン失敗")
         LOGIN_LOCKED = "LOGIN_LOCKED", _("ログインの一時制限")
         COMPANY_INFO_UPDATED = "COMPANY_INFO_UPDATED", _("会社情報の更新")
+        ADMIN_EMAIL_CHANGE_REFUSED = (
+            "ADMIN_EMAIL_CHANGE_REFUSED",
+            _("管理者のメールアドレス変更の失敗"),
+        )
         CODE_ISSUED = "CODE_ISSUED", _("パートナーコード発行")
         CODE_REISSUED = "CODE_REISSUED", _("パートナーコード再発行")
         CODE_CANCELLED = "CODE_CANCELLED", _("パートナーコード取り消し")

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_single_line
+
 from .tenants import Partner, Role, WorksGroup
 
 
@@ -35,7 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     SECRET_FIELDS = ("password",)
 
     email = models.EmailField(_("メールアドレス"), unique=True)
-    name = models.CharField(_("氏名"), max_length=100, blank=True)
+    name = models.CharField(
+        _("氏名"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     role = models.CharField(_("権限"), max_length=16, choices=Role)
     works_group = models.ForeignKey(
         WorksGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="members"

@@ -99,6 +99,7 @@ FORMS = [
             "company_name": "新しい会社",
             "phone": "03-0000-0000",
             "admin_email": "new-admin@example.com",
+            "current_password": PASSWORD,
         },
     ),
     ("super_admin", 3, "/console/partner/contract/complete/", lambda w: {}),

@@ -18,7 +18,7 @@ from accounts.models import AuditEvent, CompanyInfo, Partner
 from partners import services
 from partners.codes import ALPHABET, MalformedCode, normalize_code
 from partners.models import PartnerCode
-from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
+from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
 from tests.support import AUDIT_EVENTS, nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +166,7 @@ def test_company_info_is_saved_whole_or_not_at_all(client, super_admin, form):
             "company_name": st.one_of(st.just("水谷建設"), values),
             "phone": st.one_of(st.just("03-1234-5678"), values),
             "admin_email": st.one_of(st.emails(), values, st.just("taken@example.com")),
+            "current_password": st.one_of(st.just(PASSWORD), values),
         }
     )
 )
