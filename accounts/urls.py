@@ -15,5 +15,10 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("console/settings/company/", views.company_info, name="company-info"),
     path("console/audit/", views.audit, name="audit"),
-    path("console/audit/csv/", views.audit_csv, name="audit-csv"),
+    path("console/audit/exports/", views.audit_exports, name="audit-exports"),
+    path(
+        "console/audit/exports/<int:pk>/download/",
+        views.audit_export_download,
+        name="audit-export-download",
+    ),
 ]

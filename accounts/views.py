@@ -1,25 +1,26 @@
-import csv
-import json
-
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import FlowError
 from core.pagination import CountlessPaginator
 
-from . import services
-from .decorators import customer_required
-from .forms import AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
+from . import exports, services
+from .decorators import customer_required, super_admin_required
+from .forms import AuditExportForm, AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
 from .models import AuditEvent
 from .throttle import remember_device
 
 AUDIT_PAGE_SIZE = 50
+EXPORT_STARTED = gettext_lazy("エクスポートを開始しました。完了するとダウンロードできます。")
 
 
 class LoginView(auth_views.LoginView):
@@ -157,32 +158,56 @@ def audit(request):
     return render(request, "accounts/audit.html", {"form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@customer_required
-def audit_csv(request):
-    """The same filter as 監査, every row, streamed."""
-    _form, events = _audit_events(request)
-    writer = csv.writer(_Echo())
-    header = [_("日時"), _("操作者"), _("操作"), _("詳細")]
-    tz = request.user.works_group.company_info.tz
-    labels = _action_labels()
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    timezone.localtime(event.created_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
-                    event.actor_label,
-                    labels.get(event.action, event.action),
-                    json.dumps(event.details, ensure_ascii=False),
-                ]
+@super_admin_required
+@never_cache
+def audit_exports(request):
+    """監査 > CSVエクスポート: start an export (POST), follow it, download it when ready."""
+    group = request.user.works_group
+    data = request.POST if request.method == "POST" else None  # an empty form is valid
+    form = AuditExportForm(data, initial={"action": request.GET.get("action")})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            exports.audit_export_start(works_group=group, by=request.user, **form.cleaned_data)
+        except FlowError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(
+                request, _("エクスポートを開始しました。完了するとダウンロードできます。")
             )
+            return redirect("accounts:audit-exports")
+    listed = exports.audit_export_list(works_group=group)
+    labels = _action_labels()
+    for export in listed:
+        export.action_label = labels.get(export.action, "")
+    running = any(export.status in ("QUEUED", "RUNNING") for export in listed)
+    return render(
+        request,
+        "accounts/audit_exports.html",
+        {
+            "form": form,
+            "exports": listed,
+            "running": running,
+            "max_rows": settings.AUDIT_EXPORT_MAX_ROWS,
+        },
+        status=status,
+    )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
+
+@super_admin_required
+@never_cache
+def audit_export_download(request, pk: int):
+    """A finished export of the signed-in super admin's group; 404 for anything else."""
+    group = request.user.works_group
+    found = exports.audit_export_file(works_group=group, export_id=pk)
+    if found is None:
+        raise Http404
+    export, file = found
+    created = timezone.localtime(export.created_at, group.company_info.tz)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"audit-{group.domain}-{created:%Y%m%d-%H%M%S}.csv",
+        content_type="text/csv; charset=utf-8",
+    )

@@ -1,10 +1,12 @@
 """Helpers every suite shares: proving that a refused request or call wrote nothing."""
 
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 
 # The task queue's rows count too: a refused change must not leave an e-mail task behind.
 OTHER_WATCHED_APPS = ("django_tasks_database",)
@@ -58,4 +60,26 @@ AWAITING_TRANSLATION = (
     "ログイン失敗",
     "ログインの一時制限",
     "管理者のメールアドレス変更の失敗",
+    "監査ログのエクスポート",
+    "CSVエクスポート",
 )
+
+
+@contextmanager
+def _signal_handlers_kept():
+    """db_worker installs its own shutdown handlers; give pytest its own back."""
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    kept = {number: signal.getsignal(number) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+
+
+def drain_queue() -> None:
+    """`manage.py db_worker --batch`: run every task that is due, then exit."""
+    with _signal_handlers_kept():
+        call_command(
+            "db_worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0
+        )

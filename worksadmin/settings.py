@@ -149,6 +149,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # 監査 CSV exports, written by the tasks worker and read by the web processes: in
+    # production a directory both see (or any Django storage backend). Never served as
+    # static or media files: only the download view hands a file out.
+    "audit_exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("AUDIT_EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -222,6 +229,11 @@ CONSUMPTION_TAX_PERCENT = env.int("CONSUMPTION_TAX_PERCENT", default=10)
 APPROVAL_WINDOW_DAYS = env.int("APPROVAL_WINDOW_DAYS", default=30)
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 60)
+# 監査 CSV exports (accounts/exports.py): rows per file (the newest), exports waiting or
+# running at once per works group, hours a finished file can be downloaded.
+AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
+AUDIT_EXPORT_CONCURRENCY = env.int("AUDIT_EXPORT_CONCURRENCY", default=1)
+AUDIT_EXPORT_RETENTION_HOURS = env.int("AUDIT_EXPORT_RETENTION_HOURS", default=24)
 # Live (not revoked) API tokens each partner staff member may hold.
 API_TOKENS_PER_STAFF = env.int("API_TOKENS_PER_STAFF", default=10)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).

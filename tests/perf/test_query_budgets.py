@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.export_writer import audit_export_run
+from accounts.exports import audit_export_start
+from accounts.models import AuditEvent, AuditExport
 from partners.models import ApiToken
 from partners.tokens import api_token_create
 from tests.factories import (
@@ -75,7 +77,6 @@ CUSTOMER_PAGES = [
     "accounts:console",
     "accounts:company-info",
     "accounts:audit",
-    "accounts:audit-csv",
     "partners:search",
 ]
 
@@ -88,6 +89,27 @@ def test_console_page_queries_do_not_grow_with_data(
     client = login(request.getfixturevalue(role))
     small, large = query_counts(django_assert_max_num_queries, client, reverse(name), **data)
     assert small == large
+
+
+def test_audit_export_pages_queries_do_not_grow(
+    django_assert_max_num_queries, login, super_admin, data
+):
+    """The list of exports and a download, with 3 then 60 exports and events."""
+    client = login(super_admin)
+    group = data["group"]
+    finished = audit_export_run(export_id=audit_export_start(works_group=group, by=super_admin).pk)
+    counts = []
+    for size in (SMALL, LARGE):
+        grow(to=size, **data)
+        for _ in range(size - AuditExport.objects.count()):
+            AuditExport.objects.create(works_group=group, status=AuditExport.Status.FAILED)
+        with django_assert_max_num_queries(BUDGET) as captured:
+            assert client.get(reverse("accounts:audit-exports")).status_code == 200
+            download = client.get(reverse("accounts:audit-export-download", args=[finished.pk]))
+            assert download.status_code == 200
+            b"".join(download.streaming_content)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
 
 
 def test_audit_filter_queries_do_not_grow(django_assert_max_num_queries, login, super_admin, data):

@@ -14,6 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.export_writer import audit_export_run
+from accounts.exports import audit_export_start
 from accounts.models import User, WorksGroup
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
@@ -81,6 +83,7 @@ def world(db) -> World:
         "code": code.pk,
         "token": token.pk,
         "event": AuditEventFactory(works_group=group, details={"code": code.masked}).pk,
+        "export": _finished_export(group, super_admin).pk,
         "email": OutboundEmailFactory(works_group=group).pk,
         "user": super_admin.pk,
         "api_domain": api_code.works_group.domain,
@@ -97,6 +100,11 @@ def world(db) -> World:
     )
 
 
+def _finished_export(group, super_admin):
+    export = audit_export_start(works_group=group, by=super_admin)
+    return audit_export_run(export_id=export.pk)
+
+
 # method, path, body; then the status for each of ROLES, in order.
 # fmt: off
 MATRIX = [
@@ -107,7 +115,10 @@ MATRIX = [
     ("GET",  "/console/settings/company/",             None, (302, 200, 200, 200, 403, 403, 403)),
     ("POST", "/console/settings/company/",             {},   (302, 200, 403, 200, 403, 403, 403)),
     ("GET",  "/console/audit/",                        None, (302, 200, 200, 200, 403, 403, 403)),
-    ("GET",  "/console/audit/csv/",                    None, (302, 200, 200, 200, 403, 403, 403)),
+    ("GET",  "/console/audit/exports/",                None, (302, 200, 403, 200, 403, 403, 403)),
+    ("POST", "/console/audit/exports/",                {},   (302, 302, 403, 302, 403, 403, 403)),
+    ("GET",  "/console/audit/exports/{export}/download/",
+                                                       None, (302, 200, 403, 404, 403, 403, 403)),
     ("GET",  "/console/partner/contract/",             None, (302, 200, 200, 200, 403, 403, 403)),
     ("GET",  "/console/partner/contract/status/",      None, (302, 200, 200, 200, 403, 403, 403)),
     ("GET",  "/console/partner/contract/issue/",       None, (302, 405, 405, 405, 403, 403, 403)),
@@ -207,7 +218,9 @@ def test_another_groups_super_admin_sees_none_of_this_groups_audit_rows(world):
     client.force_login(world.users["other_super_admin"])
 
     page = client.get("/console/audit/")
-    csv = client.get("/console/audit/csv/")
+    other = world.users["other_super_admin"]
+    export = _finished_export(other.works_group, other)
+    csv = client.get(f"/console/audit/exports/{export.pk}/download/")
 
     masked = world.code.masked
     assert masked not in page.text
