@@ -42,13 +42,15 @@ def grow(*, to: int, group, partner, staff) -> None:
             PartnerCodeFactory(verified=True, verified_partner=partner, verified_by=staff)
     PartnerFactory.create_batch(to - partner.__class__.objects.count())
     for i in range(to - ApiToken.objects.filter(partner=partner).count()):
-        api_token_create(staff=_token_holder(partner, staff), name=f"system {i}")
+        api_token_create(staff=_token_holder(partner), name=f"system {i}")
 
 
-def _token_holder(partner, staff):
-    """`staff`, or a colleague once `staff` holds as many tokens as one person may."""
-    if ApiToken.objects.filter(created_by=staff).count() < settings.API_TOKENS_PER_STAFF:
-        return staff
+def _token_holder(partner):
+    """A staff member of the partner who may still create a token (one person holds at most
+    API_TOKENS_PER_STAFF), or a new colleague."""
+    for member in partner.staff.order_by("pk"):
+        if member.api_tokens.count() < settings.API_TOKENS_PER_STAFF:
+            return member
     return UserFactory(staff=True, partner=partner)
 
 
