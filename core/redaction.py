@@ -37,7 +37,8 @@ class SecretQueryFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):  # a malformed record: leave it to the handler
             return True
-        masked = mask_query_secrets(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        if "=" in message:  # only a line with a query parameter can hold one
+            message = mask_query_secrets(message)
+        # The formatted message from here on: handlers need not format it again.
+        record.msg, record.args = message, None
         return True
