@@ -41,17 +41,19 @@ def grow(*, to: int, group, partner, staff) -> None:
         else:
             PartnerCodeFactory(verified=True, verified_partner=partner, verified_by=staff)
     PartnerFactory.create_batch(to - partner.__class__.objects.count())
-    for i in range(to - ApiToken.objects.filter(partner=partner).count()):
-        api_token_create(staff=_token_holder(partner), name=f"system {i}")
+    have = ApiToken.objects.filter(partner=partner).count()
+    holders = _token_holders(partner, tokens=to)
+    for i in range(have, to):
+        api_token_create(staff=holders[i // settings.API_TOKENS_PER_STAFF], name=f"system {i}")
 
 
-def _token_holder(partner):
-    """A staff member of the partner who may still create a token (one person holds at most
-    API_TOKENS_PER_STAFF), or a new colleague."""
-    for member in partner.staff.order_by("pk"):
-        if member.api_tokens.count() < settings.API_TOKENS_PER_STAFF:
-            return member
-    return UserFactory(staff=True, partner=partner)
+def _token_holders(partner, *, tokens: int) -> list:
+    """Enough staff of the partner to hold `tokens` tokens between them (one person holds
+    at most API_TOKENS_PER_STAFF), oldest first; colleagues are added as needed."""
+    holders = list(partner.staff.order_by("pk"))
+    while len(holders) * settings.API_TOKENS_PER_STAFF < tokens:
+        holders.append(UserFactory(staff=True, partner=partner))
+    return holders
 
 
 def query_counts(

@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.export_writer import audit_export_run
+from accounts.export_writer import STORAGE, audit_export_run
 from accounts.exports import audit_export_start
-from accounts.models import User, WorksGroup
+from accounts.models import AuditExport, User, WorksGroup
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
 from tests.factories import (
@@ -101,8 +103,12 @@ def world(db) -> World:
 
 
 def _finished_export(group, super_admin):
-    export = audit_export_start(works_group=group, by=super_admin)
-    return audit_export_run(export_id=export.pk)
+    """A finished 監査 export of `group` (the real thing, writer and all, is tested in
+    tests/accounts/test_audit_export.py)."""
+    name = storages[STORAGE].save(f"{group.pk}/matrix.csv", ContentFile(b"\xef\xbb\xbf\r\n"))
+    return AuditExport.objects.create(
+        works_group=group, requested_by=super_admin, status=AuditExport.Status.READY, file_name=name
+    )
 
 
 # method, path, body; then the status for each of ROLES, in order.
@@ -219,7 +225,8 @@ def test_another_groups_super_admin_sees_none_of_this_groups_audit_rows(world):
 
     page = client.get("/console/audit/")
     other = world.users["other_super_admin"]
-    export = _finished_export(other.works_group, other)
+    started = audit_export_start(works_group=other.works_group, by=other)
+    export = audit_export_run(export_id=started.pk)
     csv = client.get(f"/console/audit/exports/{export.pk}/download/")
 
     masked = world.code.masked
