@@ -16,7 +16,7 @@ from core.pagination import CountlessPaginator
 from . import exports, services
 from .decorators import customer_required, super_admin_required
 from .forms import AuditExportForm, AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
-from .models import AuditEvent
+from .models import AuditEvent, AuditExport
 from .throttle import remember_device
 
 AUDIT_PAGE_SIZE = 50
@@ -173,15 +173,14 @@ def audit_exports(request):
             form.add_error(None, exc.message)
             status = exc.status
         else:
-            messages.success(
-                request, _("エクスポートを開始しました。完了するとダウンロードできます。")
-            )
+            messages.success(request, EXPORT_STARTED)
             return redirect("accounts:audit-exports")
     listed = exports.audit_export_list(works_group=group)
     labels = _action_labels()
     for export in listed:
         export.action_label = labels.get(export.action, "")
-    running = any(export.status in ("QUEUED", "RUNNING") for export in listed)
+    unfinished = (AuditExport.Status.QUEUED, AuditExport.Status.RUNNING)
+    running = any(export.status in unfinished for export in listed)
     return render(
         request,
         "accounts/audit_exports.html",

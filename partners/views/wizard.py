@@ -134,13 +134,15 @@ def contract_company(request):
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
+        admin_email = values.pop("admin_email")
+        current_password = values.pop("current_password")
         try:
             company_info_update(
                 works_group=group,
                 by=request.user,
                 values=values,
-                admin_email=values.pop("admin_email"),
-                current_password=values.pop("current_password"),
+                admin_email=admin_email,
+                current_password=current_password,
                 client_ip=client_ip(request),
             )
         except errors.FlowError as exc:
