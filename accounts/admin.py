@@ -2,7 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from core.admin import SecretLookupsRefused
+
+from .forms import OpsAuthenticationForm
 from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
+
+# /ops/login/ checks passwords under the log-in limits (accounts.views.ops_login).
+admin.site.login_form = OpsAuthenticationForm
 
 
 class CompanyInfoInlineForm(forms.ModelForm):
@@ -18,7 +24,7 @@ class CompanyInfoInline(admin.StackedInline):
 
 
 @admin.register(WorksGroup)
-class WorksGroupAdmin(admin.ModelAdmin):
+class WorksGroupAdmin(SecretLookupsRefused):
     list_display = ["domain", "plan", "seats", "channel", "partner", "is_sandbox", "created_at"]
     list_filter = ["is_sandbox", "plan", "channel", "partner"]
     search_fields = ["domain", "company_info__company_name", "company_info__group_name"]
@@ -30,7 +36,7 @@ class WorksGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompanyInfo)
-class CompanyInfoAdmin(admin.ModelAdmin):
+class CompanyInfoAdmin(SecretLookupsRefused):
     list_display = ["works_group", "group_name", "company_name", "phone", "language", "time_zone"]
     list_filter = ["language", "time_zone", "receive_notices", "notice_recipients"]
     search_fields = ["works_group__domain", "group_name", "company_name", "phone"]
@@ -38,14 +44,14 @@ class CompanyInfoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SecretLookupsRefused):
     list_display = ["name", "region", "is_active", "created_at"]
     list_filter = ["is_active", "region"]
     search_fields = ["name", "region", "description"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SecretLookupsRefused, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "role", "works_group", "partner", "is_active"]
     list_filter = ["role", "is_active", "is_staff", "works_group", "partner"]
@@ -63,7 +69,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SecretLookupsRefused):
     """Append-only: operators read it, nobody edits it."""
 
     list_display = ["created_at", "action", "actor_label", "works_group", "partner"]

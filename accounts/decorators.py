@@ -22,3 +22,4 @@ def role_required(predicate):
 
 customer_required = role_required(lambda user: user.is_customer)
 partner_staff_required = role_required(lambda user: user.is_partner_staff)
+super_admin_required = role_required(lambda user: user.is_super_admin)

@@ -2,15 +2,48 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.ratelimit import client_ip
+
 from .models import AuditEvent, CompanyInfo
+from .throttle import LoginThrottled, known_device, password_attempt
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class ThrottledLoginMixin:
+    """A log-in form whose password check goes through the log-in limits (accounts.throttle).
+
+    A refused attempt is a form error whose `throttled` says how long to wait; its password
+    is never checked.
+    """
+
+    throttled: LoginThrottled | None = None
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if email is None or not self.cleaned_data.get("password"):
+            return super().clean()
+        ip = client_ip(self.request) if self.request is not None else None
+        try:
+            with password_attempt(
+                email=email, client_ip=ip, device=known_device(self.request, email)
+            ) as attempt:
+                try:
+                    return super().clean()
+                except ValidationError as exc:
+                    attempt.fail(exc.code or "invalid_login")
+                    raise
+        except LoginThrottled as exc:
+            self.throttled = exc
+            raise ValidationError(exc.message, code="throttled") from exc
+
+
+class EmailAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("メールアドレス"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -22,6 +55,10 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()
+
+
+class OpsAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """/ops/login/: Django admin's log-in form under the same limits."""
 
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -107,3 +144,27 @@ class AuditFilterForm(forms.Form):
         ],
         widget=LeanSelect,
     )
+
+
+class AuditExportForm(forms.Form):
+    """監査 > CSVエクスポート: the action filter of 監査, and an optional period."""
+
+    action = forms.ChoiceField(
+        label=_("操作"),
+        required=False,
+        choices=[("", _("すべて")), *AuditEvent.Action.choices],
+        widget=LeanSelect,
+    )
+    date_from = forms.DateField(
+        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("終了日は開始日以降の日付を入力してください。"))
+        return cleaned

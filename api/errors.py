@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from core import http
 from core.errors import FORBIDDEN, FlowError, RateLimited
+from core.outage import RETRY_AFTER_SECONDS, is_cache_outage
 
 from .auth import InvalidToken
 from .refusals import InsufficientScope
@@ -114,5 +115,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def crashed(request, exc):
+        if is_cache_outage(exc):  # Ninja catches it before core's middleware could
+            return http.service_unavailable(request, retry_after=RETRY_AFTER_SECONDS)
         logger.exception("Unexpected error in %s %s", request.method, request.path)
         return http.error_response(500, http.INTERNAL_SERVER_ERROR, http.SERVER_ERROR)

@@ -106,6 +106,10 @@ def partner_staff() -> tuple[User, str]:
         email="staff@bench-partner.example",
         defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
     )
+    # A fresh token each run; the last run's are revoked (one person holds at most
+    # API_TOKENS_PER_STAFF live tokens).
+    for old in staff.api_tokens.filter(revoked_at__isnull=True):
+        tokens.api_token_revoke(token=old, by=staff)
     _token, raw = tokens.api_token_create(staff=staff, name="bench")
     return staff, raw
 

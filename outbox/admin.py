@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import SecretLookupsRefused
+
 from .models import OutboundEmail
 from .services import email_retry
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(SecretLookupsRefused):
     list_display = ["created_at", "subject", "status", "attempts", "sent_at", "works_group"]
     list_filter = ["status", "template", "language"]
     search_fields = ["subject", "works_group__domain", "last_error"]

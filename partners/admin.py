@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import SecretLookupsRefused
+
 from .models import ApiToken, PartnerCode, PartnerContract
 
 
 @admin.register(PartnerCode)
-class PartnerCodeAdmin(admin.ModelAdmin):
+class PartnerCodeAdmin(SecretLookupsRefused):
     list_display = [
         "masked",
         "works_group",
@@ -26,7 +28,7 @@ class PartnerCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerContract)
-class PartnerContractAdmin(admin.ModelAdmin):
+class PartnerContractAdmin(SecretLookupsRefused):
     list_display = ["works_group", "partner", "completed_at", "settlement_total"]
     list_filter = ["partner", "settlement_plan"]
     search_fields = ["works_group__domain", "company_name", "group_name", "partner__name"]
@@ -40,7 +42,7 @@ class PartnerContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SecretLookupsRefused):
     """Read-only: tokens are created and revoked by partner staff, secrets never shown."""
 
     list_display = [

@@ -23,6 +23,7 @@ __all__ = [
     "OtherPartnersCode",
     "PartnerInactive",
     "RateLimited",
+    "TokenLimitReached",
     "VerificationFailed",
     "WrongPair",
     "WrongState",
@@ -52,6 +53,9 @@ INACTIVE_PARTNER = _("このパートナーは現在コード認証を行えま�
 NOT_PARTNER_STAFF = _("コード認証はパートナー担当者のみ行えます。")
 INVALID_CURSOR = _(
     "cursor の値が正しくありません。前のページの nextCursor をそのまま指定してください。"
+)
+TOKEN_LIMIT = _(
+    "APIトークンは1人につき%(limit)s個まで作成できます。使っていないトークンを無効にしてから作成してください。"
 )
 RATE_LIMITED = _(
     "コード認証の失敗が続いたため、一時的に制限しています。%(minutes)s分後にもう一度お試しください。"
@@ -126,3 +130,10 @@ class RateLimited(core_errors.RateLimited):
     def __init__(self, retry_after: int):
         minutes = max(1, -(-retry_after // 60))
         super().__init__(retry_after, RATE_LIMITED % {"minutes": minutes})
+
+
+class TokenLimitReached(FlowError):
+    code = "TOKEN_LIMIT_REACHED"
+
+    def __init__(self, limit: int):
+        super().__init__(TOKEN_LIMIT % {"limit": limit})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner, Plan, WorksGroup
+from core.validators import validate_single_line
 
 from .codes import mask_code
 from .settlement import Settlement
@@ -30,6 +31,8 @@ OPEN_CODE_STATUSES = [CodeStatus.ISSUED, CodeStatus.VERIFIED]
 class PartnerCode(models.Model):
     Status = CodeStatus
     OPEN_STATUSES = OPEN_CODE_STATUSES
+    # Never filtered on in /ops/ (core.admin.SecretLookupsRefused), never shown whole.
+    SECRET_FIELDS = ("code",)
 
     class CancelReason(models.TextChoices):
         CANCELLED = "CANCELLED", _("顧客による取り消し")
@@ -204,11 +207,13 @@ class ApiToken(models.Model):
     Only the SHA-256 of the secret is stored: the secret is shown once, when it is created.
     """
 
+    SECRET_FIELDS = ("token_hash",)
+
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_tokens")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("名前"), max_length=100)
+    name = models.CharField(_("名前"), max_length=100, validators=[validate_single_line])
     prefix = models.CharField(_("トークン"), max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now)

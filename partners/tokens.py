@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,11 +40,17 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A new token acting as `staff` for their partner, and its secret, which is never stored.
 
-    Only active partner staff may hold tokens.
+    Only active partner staff may hold tokens, at most API_TOKENS_PER_STAFF live ones each
+    (a revoked token frees its place).
     """
     now = now or timezone.now()
     if not (staff.is_partner_staff and staff.is_active):
         raise errors.NotAllowed(STAFF_ONLY)
+    # The staff member's row is the lock: two creations at once cannot both take the last place.
+    User.objects.select_for_update().filter(pk=staff.pk).first()
+    live = ApiToken.objects.filter(created_by=staff, revoked_at__isnull=True)
+    if live.count() >= settings.API_TOKENS_PER_STAFF:
+        raise errors.TokenLimitReached(settings.API_TOKENS_PER_STAFF)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         partner=staff.partner,

@@ -1,10 +1,12 @@
 """Helpers every suite shares: proving that a refused request or call wrote nothing."""
 
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 
 # The task queue's rows count too: a refused change must not leave an e-mail task behind.
 OTHER_WATCHED_APPS = ("django_tasks_database",)
@@ -49,3 +51,35 @@ def nothing_written(*, ignore: tuple[str, ...] = ()):
     after = db_state(ignore=ignore)
     changed = [label for label in before if before[label] != after[label]]
     assert not changed, f"rows changed in {changed}"
+
+
+# New source strings that the catalogs do not translate yet: the translation pass after
+# merging fills them in (locale/ is edited only there) and empties this list. Tests that
+# check a page has no Japanese left skip these; no test relies on their translation.
+AWAITING_TRANSLATION = (
+    "ログイン失敗",
+    "ログインの一時制限",
+    "管理者のメールアドレス変更の失敗",
+    "監査ログのエクスポート",
+    "CSVエクスポート",
+)
+
+
+@contextmanager
+def _signal_handlers_kept():
+    """db_worker installs its own shutdown handlers; give pytest its own back."""
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    kept = {number: signal.getsignal(number) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+
+
+def drain_queue() -> None:
+    """`manage.py db_worker --batch`: run every task that is due, then exit."""
+    with _signal_handlers_kept():
+        call_command(
+            "db_worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0
+        )

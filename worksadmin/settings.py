@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.CacheOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +108,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE (rate limits live here)
 # ------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://worksadmin")}
+# A cache that does not answer must cost a request a fraction of a second (then 503), not
+# redis-py's default of 5 s per call; CACHE_URL's own ?socket_timeout=… wins.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("socket_connect_timeout", CACHE_TIMEOUT_SECONDS)
+    _cache_options.setdefault("socket_timeout", CACHE_TIMEOUT_SECONDS)
 
 # AUTH
 # ------------------------------------------------------------------------------
@@ -114,6 +123,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.TenantModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Log-in limits (accounts/throttle.py): failures allowed per account and per client address
+# (counted once per account) in the window; then attempts are refused until it closes.
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
+LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=15 * 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -156,6 +169,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # 監査 CSV exports, written by the tasks worker and read by the web processes: in
+    # production a directory both see (or any Django storage backend). Never served as
+    # static or media files: only the download view hands a file out.
+    "audit_exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("AUDIT_EXPORT_DIR", default=str(BASE_DIR / "var" / "exports"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -235,6 +255,13 @@ VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=15 * 
 # Service-account sign-in (/oauth2/v2.0/token): lifetimes of what the token endpoint issues.
 OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=24 * 60 * 60)
 OAUTH_REFRESH_TOKEN_DAYS = env.int("OAUTH_REFRESH_TOKEN_DAYS", default=90)
+# 監査 CSV exports (accounts/exports.py): rows per file (the newest), exports waiting or
+# running at once per works group, hours a finished file can be downloaded.
+AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
+AUDIT_EXPORT_CONCURRENCY = env.int("AUDIT_EXPORT_CONCURRENCY", default=1)
+AUDIT_EXPORT_RETENTION_HOURS = env.int("AUDIT_EXPORT_RETENTION_HOURS", default=24)
+# Live (not revoked) API tokens each partner staff member may hold.
+API_TOKENS_PER_STAFF = env.int("API_TOKENS_PER_STAFF", default=10)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
@@ -291,9 +318,36 @@ if not DEBUG:
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Secret query parameters (`?partnerCode=` of the partner API) are masked in every request
+# log: runserver's (django.server), Django's (django.request) and whatever reaches the
+# console; gunicorn's logs mask them too (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secret_query": {"()": "core.redaction.SecretQueryFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_query"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secret_query"],
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["secret_query"],
+        },
+        "django.request": {"filters": ["secret_query"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,6 +1,9 @@
 """Settings for the test suite: production settings with fast, local stand-ins."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # Production settings unless the caller says otherwise, whatever a developer's .env holds.
 os.environ.setdefault("DEBUG", "false")
@@ -22,3 +25,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Don't scan STATIC_ROOT each time a test client builds the middleware.
 WHITENOISE_AUTOREFRESH = True
+# Audit exports go to a directory of this run's own (tests that look at files use tmp_path).
+_EXPORT_DIR = tempfile.mkdtemp(prefix="worksadmin-exports-")
+atexit.register(shutil.rmtree, _EXPORT_DIR, ignore_errors=True)
+STORAGES["audit_exports"]["OPTIONS"]["location"] = _EXPORT_DIR  # noqa: F405

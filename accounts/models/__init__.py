@@ -1,6 +1,6 @@
 """Tenants and the people in them: works groups, their company info, partners, users, audit."""
 
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditExport
 from .tenants import (
     DOMAIN_VALIDATOR,
     PHONE_VALIDATOR,
@@ -19,6 +19,7 @@ __all__ = [
     "DOMAIN_VALIDATOR",
     "PHONE_VALIDATOR",
     "AuditEvent",
+    "AuditExport",
     "Channel",
     "CompanyInfo",
     "Language",

@@ -1,6 +1,7 @@
 """The append-only audit trail."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,13 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         LOGIN = "LOGIN", _("ログイン")
+        LOGIN_FAILED = "LOGIN_FAILED", _("ログイン失敗")
+        LOGIN_LOCKED = "LOGIN_LOCKED", _("ログインの一時制限")
         COMPANY_INFO_UPDATED = "COMPANY_INFO_UPDATED", _("会社情報の更新")
+        ADMIN_EMAIL_CHANGE_REFUSED = (
+            "ADMIN_EMAIL_CHANGE_REFUSED",
+            _("管理者のメールアドレス変更の失敗"),
+        )
         CODE_ISSUED = "CODE_ISSUED", _("パートナーコード発行")
         CODE_REISSUED = "CODE_REISSUED", _("パートナーコード再発行")
         CODE_CANCELLED = "CODE_CANCELLED", _("パートナーコード取り消し")
@@ -42,6 +49,7 @@ class AuditEvent(models.Model):
         WEBHOOK_SECRET_ROTATED = "WEBHOOK_SECRET_ROTATED", _("Webhookシークレット更新")
         WEBHOOK_DISABLED = "WEBHOOK_DISABLED", _("Webhook自動停止")
         WEBHOOK_REDELIVERED = "WEBHOOK_REDELIVERED", _("Webhook再送")
+        AUDIT_EXPORTED = "AUDIT_EXPORTED", _("監査ログのエクスポート")
 
     # Events of a partner's own account (its API credentials): never in a works group's log,
     # so the customer's 監査 does not offer them as a filter.
@@ -102,3 +110,52 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+
+class AuditExport(models.Model):
+    """One CSV export of a group's audit log, written in the background (accounts.exports).
+
+    The file is named here only once it is complete: a half-written file is never offered.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", _("作成待ち")
+        RUNNING = "RUNNING", _("作成中")
+        READY = "READY", _("ダウンロードできます")
+        FAILED = "FAILED", _("作成できませんでした")
+
+    works_group = models.ForeignKey(
+        WorksGroup, on_delete=models.CASCADE, related_name="audit_exports", db_index=False
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=32, blank=True)
+    date_from = models.DateField(_("開始日"), null=True, blank=True)
+    date_to = models.DateField(_("終了日"), null=True, blank=True)
+    status = models.CharField(_("状態"), max_length=8, choices=Status, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("件数"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("出力済み件数"), default=0)
+    truncated = models.BooleanField(_("上限で打ち切り"), default=False)
+    file_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("依頼日時"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("監査ログのエクスポート")
+        verbose_name_plural = _("監査ログのエクスポート")
+        indexes = [
+            models.Index(fields=["works_group", "-created_at"], name="auditexport_group_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="READY", file_name__gt="")
+                | (~Q(status="READY") & Q(file_name="")),
+                name="auditexport_file_only_when_ready",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.works_group_id} {self.created_at:%Y-%m-%d %H:%M} {self.status}"

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_single_line
+
 DOMAIN_VALIDATOR = RegexValidator(
     r"^(?!.*--)[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])\Z",
     _(
@@ -93,10 +95,16 @@ class Role(models.TextChoices):
 class Partner(models.Model):
     """A reseller whose staff verify partner codes."""
 
-    name = models.CharField(_("パートナー名"), max_length=100, unique=True)
-    region = models.CharField(_("対応地域"), max_length=100, blank=True)
+    name = models.CharField(
+        _("パートナー名"), max_length=100, unique=True, validators=[validate_single_line]
+    )
+    region = models.CharField(
+        _("対応地域"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     description = models.TextField(_("紹介文"), blank=True)
-    contact_url = models.URLField(_("お問い合わせURL"), blank=True)
+    contact_url = models.URLField(
+        _("お問い合わせURL"), blank=True, validators=[validate_single_line]
+    )
     handled_apps = models.JSONField(_("取り扱いアプリ"), default=list, blank=True)
     is_active = models.BooleanField(_("有効"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,8 +189,12 @@ class CompanyInfo(models.Model):
     works_group = models.OneToOneField(
         WorksGroup, on_delete=models.CASCADE, related_name="company_info"
     )
-    group_name = models.CharField(_("ワークスグループ名"), max_length=40, blank=True)
-    company_name = models.CharField(_("企業/団体名"), max_length=40, blank=True)
+    group_name = models.CharField(
+        _("ワークスグループ名"), max_length=40, blank=True, validators=[validate_single_line]
+    )
+    company_name = models.CharField(
+        _("企業/団体名"), max_length=40, blank=True, validators=[validate_single_line]
+    )
     phone = models.CharField(
         _("電話番号"),
         max_length=20,

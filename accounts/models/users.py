@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_single_line
 
 from .tenants import Partner, Role, WorksGroup
 
@@ -30,9 +33,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Logs in by e-mail. Belongs to one works group, or one partner, or is an operator."""
 
     Role = Role
+    # Never filtered on in /ops/ (core.admin.SecretLookupsRefused).
+    SECRET_FIELDS = ("password",)
 
     email = models.EmailField(_("メールアドレス"), unique=True)
-    name = models.CharField(_("氏名"), max_length=100, blank=True)
+    name = models.CharField(
+        _("氏名"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     role = models.CharField(_("権限"), max_length=16, choices=Role)
     works_group = models.ForeignKey(
         WorksGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
@@ -47,6 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("有効"), default=True)
     is_staff = models.BooleanField(_("運用画面へのアクセス"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's hash: raising it ends all of the user's sessions (log-out).
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
 
@@ -79,6 +88,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    # Sessions -----------------------------------------------------------------------------
+    # Django keeps an HMAC of the password in each session and ends the session when it no
+    # longer matches the user row (loaded on every request anyway: no extra query). Ours
+    # covers what a session's rights rest on as well, so that a log-out (a new
+    # generation), a password change, a new role or tenant, or losing operator rights ends
+    # every session of the user, signed-cookie copies included. Deactivation needs nothing
+    # here: the auth backend no longer returns an inactive user.
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        bound_to = [
+            self.password,
+            self.session_generation,
+            self.role,
+            self.works_group_id,
+            self.partner_id,
+            self.is_staff,
+            self.is_superuser,
+        ]
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            "\x00".join(str(value) for value in bound_to),
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def clean(self) -> None:
         super().clean()

@@ -120,26 +120,41 @@ def _via(api_app: str | None) -> dict:
 def _attempt(
     *, staff: User, domain: str, client_ip: str | None, api_app: str | None, now: datetime
 ) -> Iterator[None]:
-    """A verification attempt under the rate limit: a failure inside is counted and audited
-    (after the attempt's own transaction has rolled back) and raised on."""
+    """A verification attempt under the rate limit: a failure inside is audited (after the
+    attempt's own transaction has rolled back) and raised on.
+
+    The attempt takes its place under the limit before anything is looked up, so a burst
+    gets exactly VERIFY_RATE_LIMIT tries; only a wrong pair keeps its place. Every other
+    outcome gives it back: a success; a malformed code (nothing is looked up, so it reveals
+    nothing); and an expired, cancelled, used or other partner's code, which only the right
+    pair reaches (「すでに認証済み」 after a lost race or a retry is not a guess).
+    """
     if not staff.is_partner_staff:
         raise errors.NotAllowed(errors.NOT_PARTNER_STAFF)
     keys = _limit_keys(staff=staff, client_ip=client_ip)
-    wait = ratelimit.seconds_until_allowed(keys, limit=settings.VERIFY_RATE_LIMIT)
+    wait = ratelimit.acquire(
+        keys, limit=settings.VERIFY_RATE_LIMIT, window=settings.VERIFY_RATE_WINDOW_SECONDS
+    )
     if wait:
         raise errors.RateLimited(wait)
+    counted = False
     try:
         yield
     except errors.VerificationFailed as exc:
-        ratelimit.record_failure(keys, window=settings.VERIFY_RATE_WINDOW_SECONDS)
+        counted = isinstance(exc, errors.WrongPair)
         _audit_failed_attempt(staff=staff, domain=domain, error=exc, api_app=api_app, now=now)
         raise
+    finally:
+        if not counted:
+            ratelimit.release(keys)
 
 
 def _limit_keys(*, staff: User, client_ip: str | None) -> list[str]:
+    """Per staff member, and per address within the partner: one partner's guesses never
+    lock out another partner behind the same address (or the same proxy)."""
     keys = [f"verify-fail:user:{staff.pk}"]
     if client_ip:
-        keys.append(f"verify-fail:ip:{client_ip}")
+        keys.append(f"verify-fail:address:{staff.partner_id}:{client_ip}")
     return keys
 
 

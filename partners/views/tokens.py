@@ -7,11 +7,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import partner_staff_required
+from core.pagination import CountlessPaginator
 
 from .. import errors
 from ..forms import ApiTokenForm
 from ..models import ApiToken
 from ..tokens import api_token_create, api_token_revoke
+
+TOKENS_PAGE_SIZE = 20
 
 
 @partner_staff_required
@@ -21,13 +24,18 @@ def token_list(request):
     form = ApiTokenForm(request.POST or None)
     created = secret = None
     if request.method == "POST" and form.is_valid():
-        created, secret = api_token_create(staff=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        try:
+            created, secret = api_token_create(staff=request.user, name=form.cleaned_data["name"])
+        except errors.FlowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            form = ApiTokenForm()
     tokens = ApiToken.objects.filter(partner=request.user.partner).select_related("created_by")
+    page = CountlessPaginator(tokens, TOKENS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "partners/partner/tokens.html",
-        {"form": form, "tokens": tokens, "created": created, "secret": secret},
+        {"form": form, "page": page, "created": created, "secret": secret},
     )
 
 

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
 from accounts.selectors import company_info_is_complete
 from accounts.services import company_info_update
+from core.ratelimit import client_ip
 
 from .. import errors, selectors, services
 from ..forms import CompanyGateForm, IssueCodeForm, SearchForm
@@ -110,6 +112,7 @@ def contract_approve(request):
 
 @customer_required
 @never_cache
+@sensitive_post_parameters("current_password")
 def contract_company(request):
     """「パートナー連携を行うには、会社情報の入力が必要です。」"""
     group = request.user.works_group
@@ -132,9 +135,15 @@ def contract_company(request):
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         admin_email = values.pop("admin_email")
+        current_password = values.pop("current_password")
         try:
             company_info_update(
-                works_group=group, by=request.user, values=values, admin_email=admin_email
+                works_group=group,
+                by=request.user,
+                values=values,
+                admin_email=admin_email,
+                current_password=current_password,
+                client_ip=client_ip(request),
             )
         except errors.FlowError as exc:
             form.add_error(None, exc.message)

@@ -1,6 +1,7 @@
 // Progressive enhancement for the console: every page works without it.
 // Copy button, confirm modal (focus trap, Esc), step 2 that follows the partner's
-// verification in place, the small-screen menu, and focus on the first invalid field.
+// verification in place, the export list that follows a running export, the small-screen
+// menu, and focus on the first invalid field.
 (function () {
   "use strict";
 
@@ -188,6 +189,32 @@
     setupPolling(root);
   }
 
+  // -- 監査 > CSVエクスポート: the list follows a running export -------------------------
+
+  function setupExportRefresh() {
+    var list = document.querySelector("[data-refresh-while-running]");
+    if (!list) { return; }
+    var refresh = function () {
+      fetch(window.location.pathname, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (html) {
+          var next = new DOMParser().parseFromString(html, "text/html").getElementById("export-list");
+          if (!next) { return; }
+          list.innerHTML = next.innerHTML;
+          if (next.hasAttribute("data-refresh-while-running")) {
+            window.setTimeout(refresh, POLL_INTERVAL);
+          } else {
+            list.removeAttribute("data-refresh-while-running");
+          }
+        })
+        .catch(function () { window.setTimeout(refresh, POLL_RETRY_INTERVAL); });
+    };
+    window.setTimeout(refresh, POLL_INTERVAL);
+  }
+
   // -- small screens: the menu folds away ----------------------------------------------
 
   function setupMenuToggle() {
@@ -209,6 +236,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     initWizard(document);
+    setupExportRefresh();
     setupMenuToggle();
     focusFirstInvalidField();
   });

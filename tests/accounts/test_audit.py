@@ -1,13 +1,8 @@
-"""監査 at /console/audit/ and its CSV download."""
+"""監査 at /console/audit/ (its CSV exports: test_audit_export.py)."""
 
-import csv
-import io
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
 from accounts.models import AuditEvent
 from tests.factories import AuditEventFactory, UserFactory, WorksGroupFactory
@@ -15,7 +10,6 @@ from tests.factories import AuditEventFactory, UserFactory, WorksGroupFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/console/audit/"
-CSV_URL = "/console/audit/csv/"
 START = datetime(2023, 3, 14, 1, 0, tzinfo=UTC)
 
 
@@ -30,12 +24,6 @@ def _events(group, count, **fields):
         )
         for i in range(count)
     ]
-
-
-def _csv_rows(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8")
-    assert text.startswith("\ufeff"), "Excel needs the BOM to read UTF-8"
-    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_audit_lists_events_newest_first(login, super_admin):
@@ -173,78 +161,6 @@ def test_company_info_save_appears_in_the_audit_log(login, super_admin):
     assert "changed: [&#x27;phone&#x27;]" in content
 
 
-def test_audit_page_links_the_csv_with_the_same_filter(login, super_admin):
-    content = login(super_admin).get(URL, {"action": "LOGIN"}).content.decode()
-
-    assert f'href="{CSV_URL}?action=LOGIN"' in content
-
-
-def test_csv_download_has_a_header_row_and_every_event(login, super_admin):
-    group = super_admin.works_group
-    AuditEventFactory(
-        works_group=group,
-        created_at=START,
-        actor_label="first@example.com",
-        action="CODE_ISSUED",
-    )
-    AuditEventFactory(
-        works_group=group,
-        created_at=START + timedelta(hours=1),
-        actor_label="second@example.com",
-        action="COMPANY_INFO_UPDATED",
-    )
-
-    response = login(super_admin).get(CSV_URL)
-
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="audit.csv"'
-    rows = _csv_rows(response)
-    assert rows[0] == ["日時", "操作者", "操作", "詳細"]
-    assert [row[:3] for row in rows[1:]] == [
-        ["2023-03-14 11:00:00", "second@example.com", "会社情報の更新"],
-        ["2023-03-14 10:00:00", "first@example.com", "パートナーコード発行"],
-    ]
-
-
-def test_csv_download_follows_the_groups_language(login):
-    group = WorksGroupFactory(company_info__language="en_US")
-    AuditEventFactory(works_group=group, action="COMPANY_INFO_UPDATED")
-
-    rows = _csv_rows(login(UserFactory(works_group=group)).get(CSV_URL))
-
-    with translation.override("en"):
-        assert rows[0] == [gettext("日時"), gettext("操作者"), gettext("操作"), gettext("詳細")]
-        assert rows[1][2] == gettext("会社情報の更新")
-    assert rows[0] != ["日時", "操作者", "操作", "詳細"]
-
-
-def test_csv_download_applies_the_action_filter(login, super_admin):
-    group = super_admin.works_group
-    AuditEventFactory(works_group=group, action="CODE_ISSUED", actor_label="issuer@example.com")
-    AuditEventFactory(works_group=group, action="LOGIN", actor_label="login@example.com")
-
-    rows = _csv_rows(login(super_admin).get(CSV_URL, {"action": "LOGIN"}))
-
-    assert [row[1] for row in rows[1:]] == ["login@example.com"]
-
-
-def test_csv_download_is_not_paginated(login, super_admin):
-    _events(super_admin.works_group, 51)
-
-    rows = _csv_rows(login(super_admin).get(CSV_URL))
-
-    assert len(rows) == 1 + 51
-
-
-def test_csv_download_holds_only_the_own_groups_events(login, super_admin):
-    AuditEventFactory(works_group=super_admin.works_group, actor_label="mine@example.com")
-    AuditEventFactory(works_group=WorksGroupFactory(), actor_label="theirs@example.com")
-
-    rows = _csv_rows(login(super_admin).get(CSV_URL))
-
-    assert [row[1] for row in rows[1:]] == ["mine@example.com"]
-
-
 def test_another_groups_super_admin_sees_only_their_own_events(login, super_admin):
     AuditEventFactory(works_group=super_admin.works_group, actor_label="mine@example.com")
     other = UserFactory()
@@ -254,15 +170,3 @@ def test_another_groups_super_admin_sees_only_their_own_events(login, super_admi
 
     assert "theirs@example.com" in content
     assert "mine@example.com" not in content
-
-
-def test_csv_details_are_json_that_spreadsheets_and_scripts_can_read(login, super_admin):
-    AuditEventFactory(
-        works_group=super_admin.works_group,
-        action=AuditEvent.Action.CODE_ISSUED,
-        details={"code": "ERV…PQLZ", "valid_until": "2023-04-14"},
-    )
-
-    rows = _csv_rows(login(super_admin).get(CSV_URL))
-
-    assert json.loads(rows[1][3]) == {"code": "ERV…PQLZ", "valid_until": "2023-04-14"}

@@ -15,7 +15,7 @@ CONSOLE_PAGES = [
     "/console/",
     "/console/settings/company/",
     "/console/audit/",
-    "/console/audit/csv/",
+    "/console/audit/exports/",
     "/console/partner/contract/",
     "/console/partner/search/",
 ]

@@ -1,4 +1,5 @@
-"""/healthz answers without the database; /readyz proves a database round trip."""
+"""/healthz answers without the database; /readyz proves a database and a cache round trip
+(the cache's outage: tests/reliability/test_cache_outage.py)."""
 
 from unittest import mock
 
@@ -32,7 +33,7 @@ def test_readyz_makes_one_database_round_trip(client, django_assert_num_queries)
         response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_readyz_answers_503_when_the_database_is_down(client):
@@ -42,5 +43,9 @@ def test_readyz_answers_503_when_the_database_is_down(client):
         response = client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "error": "OperationalError"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "OperationalError",
+        "cache": "ok",
+    }
     assert "no-cache" in response["Cache-Control"]

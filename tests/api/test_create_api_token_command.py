@@ -55,3 +55,11 @@ def test_an_overlong_name_is_a_clear_error(staff):
         run(staff.email, "--name", "x" * 101)
 
     assert not ApiToken.objects.exists()
+
+
+def test_the_command_stops_at_the_token_allowance(settings, staff):
+    settings.API_TOKENS_PER_STAFF = 1
+    run(staff.email)
+
+    with pytest.raises(CommandError, match="1個まで"):
+        run(staff.email)

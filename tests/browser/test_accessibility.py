@@ -240,6 +240,8 @@ def test_other_screens(axe_page, audit, customer, abc_staff):
     services.code_issue(works_group=customer.works_group, by=customer)
     page.goto("/console/audit/")
     audit.check(page, "audit")
+    page.goto("/console/audit/exports/")
+    audit.check(page, "audit-exports")
 
     viewer = UserFactory(works_group=customer.works_group, admin=True)
     reader = axe_page("read-only-admin")

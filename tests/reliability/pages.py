@@ -43,6 +43,8 @@ def every_page(client: Client) -> Iterator[tuple[str, str]]:
     yield page("company info", "/console/settings/company/")
     yield page("company info with errors", "/console/settings/company/", "post", phone="x")
     yield page("audit", "/console/audit/")
+    yield page("audit exports", "/console/audit/exports/")
+    yield page("audit export refused", "/console/audit/exports/", "post", date_from="x")
     yield page("partner search", "/console/partner/search/")
     yield page("wizard step 1", "/console/partner/contract/")
     yield page(

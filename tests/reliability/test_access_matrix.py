@@ -17,10 +17,14 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import User, WorksGroup
+from accounts.export_writer import STORAGE, audit_export_run
+from accounts.exports import audit_export_start
+from accounts.models import AuditExport, User, WorksGroup
 from api.services import api_app_create
 from partners.models import ApiToken, PartnerCode
 from partners.tokens import api_token_create
@@ -103,6 +107,7 @@ def world(db, client) -> World:
         "code": code.pk,
         "token": token.pk,
         "event": AuditEventFactory(works_group=group, details={"code": code.masked}).pk,
+        "export": _finished_export(group, super_admin).pk,
         "email": OutboundEmailFactory(works_group=group).pk,
         "user": super_admin.pk,
         "api_domain": api_code.works_group.domain,
@@ -132,6 +137,15 @@ def world(db, client) -> World:
     )
 
 
+def _finished_export(group, super_admin):
+    """A finished 監査 export of `group` (the real thing, writer and all, is tested in
+    tests/accounts/test_audit_export.py)."""
+    name = storages[STORAGE].save(f"{group.pk}/matrix.csv", ContentFile(b"\xef\xbb\xbf\r\n"))
+    return AuditExport.objects.create(
+        works_group=group, requested_by=super_admin, status=AuditExport.Status.READY, file_name=name
+    )
+
+
 # method, path, body; then the status for each of ROLES, in order.
 # fmt: off
 MATRIX = [
@@ -146,7 +160,10 @@ MATRIX = [
     ("GET",  "/console/settings/company/",             None, (302, 200, 200, 200, 403, 403, 403)),
     ("POST", "/console/settings/company/",             {},   (302, 200, 403, 200, 403, 403, 403)),
     ("GET",  "/console/audit/",                        None, (302, 200, 200, 200, 403, 403, 403)),
-    ("GET",  "/console/audit/csv/",                    None, (302, 200, 200, 200, 403, 403, 403)),
+    ("GET",  "/console/audit/exports/",                None, (302, 200, 403, 200, 403, 403, 403)),
+    ("POST", "/console/audit/exports/",                {},   (302, 302, 403, 302, 403, 403, 403)),
+    ("GET",  "/console/audit/exports/{export}/download/",
+                                                       None, (302, 200, 403, 404, 403, 403, 403)),
     ("GET",  "/console/partner/contract/",             None, (302, 200, 200, 200, 403, 403, 403)),
     ("GET",  "/console/partner/contract/status/",      None, (302, 200, 200, 200, 403, 403, 403)),
     ("GET",  "/console/partner/contract/issue/",       None, (302, 405, 405, 405, 403, 403, 403)),
@@ -172,6 +189,8 @@ MATRIX = [
     ("POST", "/partner/apps/{app}/revoke/",            {},   (302, 403, 403, 403, 302, 404, 403)),
     ("GET",  "/oauth2/v2.0/token",                     None, (405, 405, 405, 405, 405, 405, 405)),
     ("POST", "/oauth2/v2.0/token",                     {},   (400, 400, 400, 400, 400, 400, 400)),
+    ("GET",  "/ops/login/",                            None, (200, 200, 200, 200, 200, 200, 302)),
+    ("POST", "/ops/logout/",                           None, (302, 302, 302, 302, 302, 302, 302)),
     ("GET",  "/ops/",                                  None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/worksgroup/{group}/change/", None, (302, 302, 302, 302, 302, 302, 200)),
     ("GET",  "/ops/accounts/user/{user}/change/",      None, (302, 302, 302, 302, 302, 302, 200)),
@@ -395,7 +414,10 @@ def test_another_groups_super_admin_sees_none_of_this_groups_audit_rows(world):
     client.force_login(world.users["other_super_admin"])
 
     page = client.get("/console/audit/")
-    csv = client.get("/console/audit/csv/")
+    other = world.users["other_super_admin"]
+    started = audit_export_start(works_group=other.works_group, by=other)
+    export = audit_export_run(export_id=started.pk)
+    csv = client.get(f"/console/audit/exports/{export.pk}/download/")
 
     masked = world.code.masked
     assert masked not in page.text

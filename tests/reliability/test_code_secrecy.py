@@ -9,16 +9,26 @@ import re
 import socket
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.export_writer import audit_export_run
+from accounts.exports import audit_export_start
 from accounts.models import AuditEvent
+from core.admin import SecretLookupsRefused
 from outbox.models import OutboundEmail
 from partners import errors, services
 from partners.models import PartnerCode
 from partners.services import verification
 from partners.tokens import api_token_create
-from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory, WorksGroupFactory
+from tests.factories import (
+    PartnerCodeFactory,
+    PartnerContractFactory,
+    PartnerFactory,
+    UserFactory,
+    WorksGroupFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +124,11 @@ def test_audit_events_show_the_code_masked_like_the_seed(client):
     assert masked and all(MASKED.match(value) for value in masked)
     assert code.masked == f"{code.code[:3]}…{code.code[-4:]}" in masked
     assert code.masked in client.get("/console/audit/").text
-    csv = b"".join(client.get("/console/audit/csv/").streaming_content).decode()
+    export = audit_export_run(
+        export_id=audit_export_start(works_group=code.works_group, by=code.issued_by).pk
+    )
+    download = client.get(f"/console/audit/exports/{export.pk}/download/")
+    csv = b"".join(download.streaming_content).decode()
     assert code.masked in csv and code.code not in csv
 
 
@@ -161,3 +175,67 @@ def test_codes_are_compared_in_constant_time_and_never_by_the_database(monkeypat
     assert comparisons.count((code.code, code.code)) == 2
     lookups = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
     assert not [sql for sql in lookups if wrong in sql or code.code in sql]
+
+
+# /ops/ lookups on secret columns (issue 16, item 4a) ------------------------------------------
+
+SECRET_LOOKUPS = [
+    ("partners/partnercode", "code__startswith={first}"),
+    ("partners/partnercode", "code={code}"),
+    ("partners/partnercode", "code__exact={code}"),
+    ("partners/partnercode", "code__regex=^{first}"),
+    ("partners/partnercode", "code__istartswith={first}"),
+    ("partners/partnercode", "code__gte={first}"),
+    ("partners/partnercode", "code__in={code}"),
+    ("partners/partnercontract", "code__code__startswith={first}"),
+    ("accounts/worksgroup", "partner_codes__code__startswith={first}"),
+    ("accounts/user", "password__startswith=md5"),
+    ("accounts/user", "works_group__partner_codes__code__startswith={first}"),
+    ("accounts/auditevent", "actor__password__startswith=md5"),
+    ("partners/apitoken", "token_hash__startswith=a"),
+    ("partners/apitoken", "created_by__password__regex=^md5"),
+]
+
+
+@pytest.mark.parametrize(("model", "lookup"), SECRET_LOOKUPS)
+def test_ops_refuses_lookups_on_secret_columns(client, model, lookup):
+    """`?code__startswith=B…`, one symbol at a time, recovered an open code in 381 requests."""
+    code = PartnerCodeFactory(verified=True, status=PartnerCode.Status.USED)
+    PartnerContractFactory(code=code)
+    api_token_create(staff=UserFactory(staff=True), name="基幹システム")
+    client.force_login(UserFactory(operator=True))
+    query = lookup.format(first=code.code[0], code=code.code)
+
+    response = client.get(f"/ops/{model}/?{query}")
+
+    assert response.status_code == 400
+
+
+def test_ops_answers_the_same_to_a_right_and_a_wrong_first_symbol(client):
+    code = PartnerCodeFactory()
+    wrong = "B" if code.code[0] != "B" else "C"
+    client.force_login(UserFactory(operator=True))
+
+    right_guess = client.get("/ops/partners/partnercode/", {"code__startswith": code.code[0]})
+    wrong_guess = client.get("/ops/partners/partnercode/", {"code__startswith": wrong})
+
+    assert right_guess.status_code == wrong_guess.status_code == 400
+    assert code.masked not in right_guess.text
+
+
+def test_ops_still_filters_on_ordinary_columns(client):
+    code = PartnerCodeFactory()
+    client.force_login(UserFactory(operator=True))
+
+    response = client.get("/ops/partners/partnercode/", {"status__exact": "ISSUED"})
+
+    assert response.status_code == 200
+    assert code.masked in response.text
+
+
+def test_every_ops_page_of_the_project_refuses_secret_lookups():
+    ours = {"accounts", "partners", "outbox"}
+    admins = [a for m, a in admin.site._registry.items() if m._meta.app_label in ours]
+
+    assert admins
+    assert all(isinstance(model_admin, SecretLookupsRefused) for model_admin in admins)

@@ -338,3 +338,37 @@ def test_an_assertion_sent_eight_times_at_once_gets_one_token():
     statuses = sorted(response.status_code for response in values_of(outcomes))
     assert statuses == [200] + [400] * (len(clients) - 1)
     assert AccessToken.objects.count() == 1
+
+
+# The verification rate limit under a burst ------------------------------------------------
+
+
+def test_a_burst_of_wrong_guesses_never_gets_more_than_the_limit(settings):
+    """Issue 16: with check and count apart, a burst of 48 got 12–18 tries."""
+    settings.VERIFY_RATE_LIMIT = 10
+    code = PartnerCodeFactory()
+    staff = UserFactory(staff=True)
+    guess = partial(
+        services.code_preview,
+        partner=staff.partner,
+        staff=staff,
+        domain=code.works_group.domain,
+        raw_code="ABCDEFGHJKLMNPQRSTUV",
+        client_ip="192.0.2.48",
+    )
+
+    refusals = [type(error) for error in errors_of(run_concurrently([guess] * 48))]
+
+    assert len(refusals) == 48
+    guesses = refusals.count(errors.WrongPair)
+    assert refusals.count(errors.RateLimited) == 48 - guesses
+    assert 1 <= guesses <= 10
+    while True:
+        with pytest.raises((errors.WrongPair, errors.RateLimited)) as refused:
+            guess()
+        if refused.type is errors.RateLimited:
+            break
+        guesses += 1
+    assert guesses == 10
+    failed = AuditEvent.objects.filter(action=AuditEvent.Action.VERIFICATION_FAILED)
+    assert failed.count() == 10

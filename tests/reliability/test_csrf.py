@@ -113,7 +113,9 @@ WEBHOOK_FORM = {
 # who, wizard step, path, form; every one a POST that writes when it carries its token.
 FORMS = [
     ("anonymous", 1, "/login/", lambda w: {"username": w.super_admin.email, "password": PASSWORD}),
+    ("anonymous", 1, "/ops/login/", lambda w: {"username": w.operator.email, "password": PASSWORD}),
     ("super_admin", 1, "/console/settings/company/", lambda w: COMPANY_INFO),
+    ("super_admin", 1, "/console/audit/exports/", lambda w: {}),
     ("super_admin", 1, "/console/partner/contract/issue/", lambda w: {}),
     ("super_admin", 2, "/console/partner/contract/reissue/", lambda w: {}),
     ("super_admin", 2, "/console/partner/contract/cancel/", lambda w: {}),
@@ -127,6 +129,7 @@ FORMS = [
             "company_name": "新しい会社",
             "phone": "03-0000-0000",
             "admin_email": "new-admin@example.com",
+            "current_password": PASSWORD,
         },
     ),
     ("super_admin", 3, "/console/partner/contract/complete/", lambda w: {}),
@@ -209,7 +212,7 @@ def test_the_same_form_with_its_csrf_token_goes_through(who, step, path, form):
 
 
 def test_log_out_and_approve_need_the_token_too():
-    """The two POSTs that write no row: still refused without a token."""
+    """承認 writes no row and log-out only a new session generation: refused all the same."""
     world = _world(3)
     browser = _browser(world, "super_admin")
 

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -29,6 +28,7 @@ from outbox.tasks import email_send
 from partners import services
 from partners.models import PartnerCode, PartnerContract
 from tests.factories import PartnerCodeFactory, UserFactory, WorksGroupFactory
+from tests.support import drain_queue
 from worksadmin.settings import _mailer_from_url as production_mailer
 
 from .support import postgresql_only
@@ -100,26 +100,6 @@ def mail_server(settings):
     settings.MAIL_MAX_ATTEMPTS = 6
     yield server
     server.stop()
-
-
-@contextmanager
-def _signal_handlers_kept():
-    """db_worker installs its own shutdown handlers; give pytest its own back."""
-    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-    kept = {number: signal.getsignal(number) for number in numbers}
-    try:
-        yield
-    finally:
-        for number, handler in kept.items():
-            signal.signal(number, handler)
-
-
-def drain_queue() -> None:
-    """`manage.py db_worker --batch`: run every task that is due, then exit."""
-    with _signal_handlers_kept():
-        call_command(
-            "db_worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0
-        )
 
 
 def pending_tasks():

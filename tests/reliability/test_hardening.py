@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import mailers
+from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory
 from worksadmin.settings import _mailer_from_url as production_mailer
@@ -225,3 +226,44 @@ def test_email_url_options_reach_the_smtp_connection(settings, url, expected):
 def test_an_unknown_email_url_option_stops_the_start():
     with pytest.raises(ImproperlyConfigured, match="tsl"):
         production_mailer("smtp://mail.example:587/?tsl=True")
+
+
+# Cache-Control (issue 16, item 8) -------------------------------------------------------------
+
+NO_STORE_PAGES = [
+    (None, "/login/"),
+    ("super_admin", "/console/"),
+    ("super_admin", "/console/settings/company/"),
+    ("super_admin", "/console/audit/"),
+    ("super_admin", "/console/partner/search/"),
+    ("super_admin", "/console/partner/contract/"),
+    ("staff", "/partner/"),
+    ("staff", "/partner/customers/import/"),
+    ("staff", "/partner/tokens/"),
+    ("operator", "/ops/"),
+    ("operator", "/ops/accounts/auditevent/"),
+    (None, "/api/v1/no-such-endpoint"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "path"), NO_STORE_PAGES)
+def test_no_page_is_kept_by_a_browser_or_proxy_cache(client, who, path):
+    if who is not None:
+        kind = {"operator": {"operator": True}, "staff": {"staff": True}}.get(who, {})
+        client.force_login(UserFactory(**kind))
+
+    response = client.get(path)
+
+    assert response.status_code in (200, 404)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_static_files_stay_cacheable(settings):
+    settings.WHITENOISE_USE_FINDERS = True  # no collectstatic in the tests
+
+    response = Client().get("/static/css/console.css")
+
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")

@@ -1,5 +1,6 @@
-"""Failed verifications are rate-limited per staff member and per client address, on the page
-and the API alike, with the local-memory cache of development and the Redis of production.
+"""Failed verifications are rate-limited per staff member and per client address within the
+partner, on the page and the API alike, with the local-memory cache of development and the
+Redis of production. Only a wrong pair counts, and the count is taken before the attempt.
 
 「Failed attempts are rate-limited per staff user and per client address (default 10 per
 15 minutes, settings), answered with HTTP 429 and a message saying when to retry.」
@@ -18,12 +19,13 @@ from django.core.cache.backends.redis import RedisCache
 from accounts.models import AuditEvent
 from api.services import api_app_create
 from core import ratelimit
+from partners import errors, services
 from partners.models import PartnerCode
 from partners.tokens import api_token_create
 from tests.api.oauth_support import sign_in
 from tests.factories import PartnerCodeFactory, PartnerFactory, UserFactory
 
-from .support import run_concurrently
+from .support import run_concurrently, values_of
 
 pytestmark = pytest.mark.django_db
 
@@ -145,12 +147,15 @@ def test_a_staff_member_is_limited_after_ten_failures_from_any_address(rate_cach
     assert _preview(colleague, domain=domain, code=code.code, ip="192.0.2.201").status_code == 200
 
 
-def test_a_client_address_is_limited_after_ten_failures_by_any_staff(rate_cache, code, browser):
+def test_a_client_address_is_limited_after_ten_failures_by_the_partners_staff(
+    rate_cache, code, browser
+):
     domain = code.works_group.domain
+    partner = PartnerFactory()
     for _attempt in range(LIMIT):
-        _fail(browser(), domain=domain, ip="198.51.100.7")
+        _fail(browser(UserFactory(staff=True, partner=partner)), domain=domain, ip="198.51.100.7")
 
-    fresh = browser()
+    fresh = browser(UserFactory(staff=True, partner=partner))
     _assert_limited(_preview(fresh, domain=domain, code=code.code, ip="198.51.100.7"))
     response = _preview(fresh, domain=domain, code=code.code, ip="198.51.100.8")
     assert response.status_code == 200
@@ -191,20 +196,6 @@ def test_refused_attempts_are_not_counted_or_audited_again(limits, code, browser
     _assert_limited(first)
     failures = AuditEvent.objects.filter(action=AuditEvent.Action.VERIFICATION_FAILED)
     assert failures.count() == LIMIT
-
-
-def test_concurrent_failures_are_all_counted(rate_cache):
-    """Counters are atomic in the cache: no increment is lost when failures arrive at once."""
-    user, address = "verify-fail:user:1", "verify-fail:ip:192.0.2.50"
-    record = partial(ratelimit.record_failure, [user, address], window=900)
-
-    run_concurrently([record] * 19)
-    assert ratelimit.seconds_until_allowed([user], limit=20) == 0
-    assert ratelimit.seconds_until_allowed([address], limit=20) == 0
-    record()
-
-    assert ratelimit.seconds_until_allowed([user], limit=20) > 0
-    assert ratelimit.seconds_until_allowed([address], limit=20) > 0
 
 
 # The window ----------------------------------------------------------------------------
@@ -279,12 +270,14 @@ def test_the_api_limits_a_staff_members_token_after_ten_failures(rate_cache, cod
 def test_the_api_limits_a_client_address_after_ten_failures(limits, code, client):
     domain = code.works_group.domain
     shared_address = "198.51.100.3"
+    partner = PartnerFactory()
     for _attempt in range(LIMIT):
-        _token, secret = api_token_create(staff=UserFactory(staff=True), name="system")
+        staff = UserFactory(staff=True, partner=partner)
+        _token, secret = api_token_create(staff=staff, name="system")
         failed = _api_get(client, secret, domain=domain, code=WRONG_CODE, ip=shared_address)
         assert failed.status_code == 404
 
-    _token, secret = api_token_create(staff=UserFactory(staff=True), name="system")
+    _token, secret = api_token_create(staff=UserFactory(staff=True, partner=partner), name="system")
     _assert_limited(_api_get(client, secret, domain=domain, code=code.code, ip=shared_address))
     elsewhere = _api_get(client, secret, domain=domain, code=code.code, ip="198.51.100.4")
     assert elsewhere.status_code == 200
@@ -347,3 +340,77 @@ def test_failures_through_an_app_and_on_the_page_add_up(limits, code, browser, c
         )
 
     _assert_limited(_preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.250"))
+
+
+# Issue 16: the limit is no lever for denial of service ------------------------------------
+
+
+def test_one_partners_failures_never_lock_out_another_partner_at_the_same_address(
+    rate_cache, code, browser
+):
+    """Behind one proxy (TRUSTED_PROXIES=0) every partner shares an address."""
+    domain = code.works_group.domain
+    guesser = browser()
+    for _attempt in range(LIMIT + 2):
+        _preview(guesser, domain=domain, code=WRONG_CODE, ip="198.51.100.7")
+
+    other_partner = browser(UserFactory(staff=True, partner=PartnerFactory()))
+    response = _preview(other_partner, domain=domain, code=code.code, ip="198.51.100.7")
+
+    assert response.status_code == 200
+    assert code.works_group.domain in response.text  # the preview
+
+
+def test_a_lost_race_or_a_retry_is_not_counted_as_a_guess(limits, code, browser):
+    """「すでに認証済み」 after a timeout or a lost race reveals nothing: it never counts."""
+    staff_browser = browser()
+    domain = code.works_group.domain
+    confirmed = _preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.1", confirm=True)
+    assert confirmed.status_code == 302
+
+    for _attempt in range(2 * LIMIT):
+        retry = _preview(staff_browser, domain=domain, code=code.code, ip="192.0.2.1", confirm=True)
+        assert retry.status_code == 200
+        assert "すでに認証済み" in retry.text
+    assert _fail(staff_browser, domain=domain, ip="192.0.2.1").status_code == 200
+
+
+def test_a_malformed_code_is_not_counted_as_a_guess(limits, code):
+    """Nothing is looked up for a code that cannot exist, so it can reveal nothing."""
+    staff = UserFactory(staff=True)
+    attempt = {"partner": staff.partner, "staff": staff, "domain": code.works_group.domain}
+    for _attempt in range(2 * LIMIT):
+        with pytest.raises(errors.MalformedCodeInput):
+            services.code_preview(**attempt, raw_code="not a code", client_ip="192.0.2.1")
+
+    preview = services.code_preview(**attempt, raw_code=code.code, client_ip="192.0.2.1")
+
+    assert preview.domain == code.works_group.domain
+
+
+def test_a_burst_of_attempts_never_gets_more_than_the_limit(rate_cache):
+    """Counted first, then decided: of 48 attempts at once, no more than 10 go ahead, and
+    the places the refused ones took are given back for later attempts."""
+    keys = ["burst:user:1", "burst:address:1:192.0.2.60"]
+    acquire = partial(ratelimit.acquire, keys, limit=LIMIT, window=WINDOW_SECONDS)
+
+    waits = values_of(run_concurrently([acquire] * 48))
+
+    assert len(waits) == 48
+    admitted = waits.count(0)
+    assert 1 <= admitted <= LIMIT
+    assert all(WINDOW_SECONDS - 5 <= wait <= WINDOW_SECONDS + 1 for wait in waits if wait)
+    while acquire() == 0:
+        admitted += 1
+    assert admitted == LIMIT
+
+
+def test_an_attempt_given_back_frees_its_place(rate_cache):
+    keys = ["given-back:user:1"]
+    for _attempt in range(LIMIT):
+        assert ratelimit.acquire(keys, limit=LIMIT, window=WINDOW_SECONDS) == 0
+    assert ratelimit.acquire(keys, limit=LIMIT, window=WINDOW_SECONDS) > 0
+
+    ratelimit.release(keys)
+
+    assert ratelimit.acquire(keys, limit=LIMIT, window=WINDOW_SECONDS) == 0

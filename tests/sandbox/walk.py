@@ -63,7 +63,8 @@ MIZL_GATE = {
     "group_name": "水谷",
     "company_name": "水谷建設",
     "phone": "03-1234-5678",
-    "admin_email": "taro@mizl.example",  # the gate changes the super admin's e-mail
+    "admin_email": "taro@mizl.example",  # the gate changes the super admin's e-mail…
+    "current_password": "demo-admin-pass",  # …which takes their password
 }
 MIZL = {
     "domain": "mizl",

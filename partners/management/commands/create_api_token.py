@@ -24,6 +24,8 @@ class Command(BaseCommand):
             token, secret = api_token_create(staff=staff, name=name)
         except errors.NotAllowed as exc:
             raise CommandError(f"{staff.email} is not active partner staff: {exc.message}") from exc
+        except errors.FlowError as exc:  # e.g. already holding API_TOKENS_PER_STAFF tokens
+            raise CommandError(str(exc.message)) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stderr.write(

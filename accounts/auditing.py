@@ -1,0 +1,41 @@
+"""The audit trail's one writer, and how personal data is shown in it.
+
+`accounts.services` re-exports `audit_record`: every service appends through it. It lives
+apart so that the log-in limits (accounts.throttle), which services use, can audit too.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from .models import AuditEvent, Partner, User, WorksGroup
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    works_group: WorksGroup | None = None,
+    partner: Partner | None = None,
+    details: dict | None = None,
+    now: datetime | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one audit event; call it inside the transaction of the change it records.
+
+    `actor_label` names an actor who is no user (the e-mail typed at a failed log-in)."""
+    return AuditEvent.objects.create(
+        created_at=now or timezone.now(),
+        actor=actor,
+        actor_label=actor_label or (actor.email if actor else "system"),
+        works_group=works_group,
+        partner=partner,
+        action=action,
+        details=details or {},
+    )
+
+
+def mask_email(email: str) -> str:
+    """`owner@mizl.example` → `ow…@mizl.example`: enough to recognise, not to reuse."""
+    local, _at, domain = email.partition("@")
+    return f"{local[: 2 if len(local) > 2 else 1]}…@{domain}"
