@@ -29,8 +29,13 @@ from .support import run_concurrently, values_of
 
 pytestmark = pytest.mark.django_db
 
-# A database of its own, emptied by the tests (TEST_REDIS_URL lets parallel runs use others).
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of its own, emptied by the tests (TEST_REDIS_URL lets parallel runs use others;
+# each pytest-xdist worker counts down from it, so workers never empty each other's).
+_BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = (
+    _BASE_REDIS_URL.rsplit("/", 1)[0] + f"/{int(_BASE_REDIS_URL.rsplit('/', 1)[1]) - _WORKER}"
+)
 IMPORT_PAGE = "/partner/customers/import/"
 API_CUSTOMERS = "/api/v1/partners/potential-customers/"
 WRONG_CODE = "ABCDEFGHJKLMNPQRSTUV"  # well-formed, never issued

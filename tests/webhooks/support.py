@@ -54,7 +54,8 @@ class Receiver(ThreadingHTTPServer):
         self.arrived = threading.Condition()
         self.hold = False
         self.release = threading.Event()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it, once per test.
+        threading.Thread(target=self.serve_forever, args=(0.02,), daemon=True).start()
 
     @property
     def url(self) -> str:

@@ -35,7 +35,7 @@ def readme_receiver():
     """docs/examples/webhook_receiver.py on a free loopback port; its secret is set once the
     webhook is registered (the secret is only known then)."""
     server = example.Receiver(0, secret="not yet known")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
     yield server

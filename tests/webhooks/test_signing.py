@@ -43,7 +43,7 @@ def example_receiver():
     def start(secret: str, **kwargs):
         server = example.Receiver(0, secret, **kwargs)
         servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         return server
 
     yield start

@@ -168,7 +168,7 @@ class _Drip(BaseHTTPRequestHandler):
 def test_a_receiver_dripping_its_answer_is_cut_off_at_the_deadline():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     started = time.monotonic()
     try:
         with pytest.raises(TransportError, match="no complete answer within 3 s"):
