@@ -77,25 +77,27 @@ def mark(key: str, *, window: int) -> bool:
 
 
 def _increment(key: str, *, window: int, now: float) -> tuple[int, float]:
-    """The count under `key` after this attempt, and when its window closes."""
+    """The count under `key` after this attempt, and when its window closes.
+
+    The count is only ever changed by the cache's atomic operations: `add` opens a window at
+    0 (a no-op while one is open) and `incr` takes a place. Nothing sets it back, so no
+    attempt of a burst can wipe out the places others took.
+    """
+    for _retry in range(3):
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window closed between add() and incr(): open the next
+            continue
+        break
+    else:
+        count = 1
+    if count == 1:
+        # The first place of a window. Django's Redis incr() checks that the key exists and
+        # then increments: had the key expired in between, Redis would have made a new one
+        # without an expiry, a lock that never lifts. Give it its window either way.
+        cache.touch(key, window)
     closes_key = f"{key}:closes"
-    if cache.add(key, 1, window):
-        cache.set(closes_key, now + window, window)
-        return 1, now + window
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window closed between add() and incr()
-        return _open(key, window=window, now=now)
+    cache.add(closes_key, now + window, window)
     closes = cache.get(closes_key)
-    if closes is None:
-        # The window closed but the count outlived it (an increment that raced the
-        # expiry can leave a key without one): start a new window rather than a lock
-        # that never lifts.
-        return _open(key, window=window, now=now)
-    return count, closes
-
-
-def _open(key: str, *, window: int, now: float) -> tuple[int, float]:
-    cache.set(key, 1, window)
-    cache.set(f"{key}:closes", now + window, window)
-    return 1, now + window
+    return count, (now + window if closes is None else closes)
