@@ -79,7 +79,13 @@ def copy_rows(model: type[models.Model], rows: Iterator[dict]) -> int:
 
     from psycopg.types.json import Jsonb
 
-    fields = [opts.get_field(name) for name in first]
+    # COPY skips Django's defaults: columns the rows leave out get them here, once.
+    defaults = {
+        field.name: field.get_default()
+        for field in opts.concrete_fields
+        if field.name not in first and field.has_default() and not field.primary_key
+    }
+    fields = [opts.get_field(name) for name in [*first, *defaults]]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     is_json = [isinstance(field, models.JSONField) for field in fields]
@@ -89,8 +95,9 @@ def copy_rows(model: type[models.Model], rows: Iterator[dict]) -> int:
         cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
+            values = [*row.values(), *defaults.values()]
             copy.write_row(
-                [Jsonb(v) if json else v for v, json in zip(row.values(), is_json, strict=True)]
+                [Jsonb(v) if json else v for v, json in zip(values, is_json, strict=True)]
             )
             count += 1
     return count
