@@ -80,6 +80,23 @@ def test_authenticate_finds_the_token_and_records_its_use(staff):
     assert token.last_used_at == now
 
 
+def test_last_use_is_written_at_most_once_a_minute(staff, django_assert_num_queries):
+    token, secret = api_token_create(staff=staff, name="x")
+    first = timezone.now()
+    api_token_authenticate(secret, now=first)
+
+    # Within the minute: the token is read, nothing is written (no transaction, no fsync).
+    with django_assert_num_queries(1):
+        assert api_token_authenticate(secret, now=first + timedelta(seconds=59)) == token
+    token.refresh_from_db()
+    assert token.last_used_at == first
+
+    later = first + timedelta(minutes=1)
+    assert api_token_authenticate(secret, now=later) == token
+    token.refresh_from_db()
+    assert token.last_used_at == later
+
+
 @pytest.mark.parametrize(
     "raw", ["", "wa_", "wa_nottherealtoken", "Bearer", "x" * 500, "wa_\ud800", "\x00"]
 )
