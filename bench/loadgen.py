@@ -24,18 +24,10 @@ from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 from locust.exception import StopUser
 
+from scenarios import PAGES
+
 CODE_RE = re.compile(rb'id="partner-code"[^>]*>([A-Z2-9]{20})<')
 
-# name: (path, whose session, text the page must contain)
-PAGES = {
-    "floor, anonymous": ("/bench/floor/", None, b"ok"),
-    "floor, logged in": ("/bench/floor/", "console", b"ok"),
-    "console home": ("/console/", "console", b"bench-console"),
-    "company info": ("/console/settings/company/", "console", b'name="company_name"'),
-    "wizard, step 2": ("/console/partner/contract/", "console", b'id="partner-code"'),
-    "audit": ("/console/audit/", "console", "ログイン".encode()),
-    "partner customers": ("/partner/", "staff", b'class="status status-'),
-}
 
 
 def cookie_header(state: dict, login: dict | None) -> dict:
