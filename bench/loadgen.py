@@ -23,11 +23,9 @@ from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 from locust.exception import StopUser
-
 from scenarios import PAGES
 
 CODE_RE = re.compile(rb'id="partner-code"[^>]*>([A-Z2-9]{20})<')
-
 
 
 def cookie_header(state: dict, login: dict | None) -> dict:

@@ -64,9 +64,7 @@ def test_every_request_reads_the_row_again(super_admin):
     browser.post("/login/", {"username": super_admin.email, "password": PASSWORD})
     assert browser.get("/console/").headers["Content-Language"] == "ja"
 
-    CompanyInfo.objects.filter(works_group=super_admin.works_group).update(
-        language=Language.EN_US
-    )
+    CompanyInfo.objects.filter(works_group=super_admin.works_group).update(language=Language.EN_US)
     assert browser.get("/console/").headers["Content-Language"] == "en"
     User.objects.filter(pk=super_admin.pk).update(is_active=False)
     assert browser.get("/console/").status_code == 302
