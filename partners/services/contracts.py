@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from accounts.models import AuditEvent, Channel, User, WorksGroup
 from accounts.services import audit_record
@@ -40,9 +40,8 @@ def contract_complete(
             completed_by=by,
         )
         try:
-            with transaction.atomic():
-                contract.save()
-        except IntegrityError as exc:  # a concurrent completion got there first
+            contract.save()
+        except IntegrityError as exc:  # a contract made outside this lock; all is rolled back
             raise errors.AlreadyContracted from exc
         code_close(code, PartnerCode.Status.USED, act.now)
         group.channel = Channel.PARTNER

@@ -27,7 +27,8 @@ class CustomerAct:
     def open_code(self) -> PartnerCode | None:
         """The group's open code, locked, after recording an expiry or lapse already due."""
         code = (
-            PartnerCode.objects.select_for_update()
+            PartnerCode.objects.select_for_update(of=("self",))
+            .select_related("verified_partner", "verified_by")
             .filter(works_group=self.group, status__in=PartnerCode.OPEN_STATUSES)
             .first()
         )

@@ -13,7 +13,7 @@ from ..models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from ..tasks import delivery_kick
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the change's transaction: no savepoint of its own
 def webhook_event_record(
     *,
     type: EventType | str,  # noqa: A002 - the event's `type`, as the payload names it

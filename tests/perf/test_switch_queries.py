@@ -1,0 +1,65 @@
+"""The full switch's write path in queries and transactions, request by request: the figures
+docs/PERFORMANCE.md reasons with, pinned so a change that adds a round trip shows here."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from partners.models import PartnerCode
+from partners.tokens import api_token_create
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/partners/potential-customers/"
+
+
+def _cost(call) -> int:
+    """Round trips to the database (the test's own transaction turns each request's
+    transaction into a savepoint: its SAVEPOINT and RELEASE are counted, as BEGIN and COMMIT
+    would be)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    assert response.status_code < 400, response.content[:300]
+    return len(queries)
+
+
+def test_the_full_switch_request_by_request(super_admin, staff, group):
+    customer = Client()
+    customer.post("/login/", {"username": super_admin.email, "password": PASSWORD})
+    _token, secret = api_token_create(staff=staff, name="switch")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    partner = Client(headers=bearer)
+    domain = group.domain
+    costs = {}
+
+    costs["issue"] = _cost(lambda: customer.post("/console/partner/contract/issue/"))
+    costs["wizard (code)"] = _cost(lambda: customer.get("/console/partner/contract/"))
+    code = PartnerCode.objects.get(works_group=group).code
+    costs["API preview"] = _cost(lambda: partner.get(f"{API}{domain}?partnerCode={code}"))
+    costs["API transfer"] = _cost(
+        lambda: partner.post(
+            f"{API}{domain}/transfer",
+            {"partnerCode": code, "enablePartnerProfileDisplay": True},
+            content_type="application/json",
+        )
+    )
+    costs["approve"] = _cost(lambda: customer.post("/console/partner/contract/approve/"))
+    costs["confirm"] = _cost(lambda: customer.get("/console/partner/contract/confirm/"))
+    costs["complete"] = _cost(lambda: customer.post("/console/partner/contract/complete/"))
+    costs["wizard (step 4)"] = _cost(lambda: customer.get("/console/partner/contract/"))
+
+    # Before issue 17: 7, 2, 3, 13, 5, 2, 20, 2 (54). Since: the token's last use written once
+    # a minute, no savepoint around the webhook event or the contract, and the verified code
+    # read with its partner and staff member.
+    assert costs == {
+        "issue": 7,
+        "wizard (code)": 2,
+        "API preview": 3,
+        "API transfer": 11,
+        "approve": 5,
+        "confirm": 2,
+        "complete": 14,
+        "wizard (step 4)": 2,
+    }
