@@ -177,10 +177,12 @@ def _action_labels() -> dict[str, str]:
 def audit(request):
     """監査: newest first, filterable by action, paginated."""
     form, events = _audit_events(request)
+    # Rows as dicts of the four columns shown: no model instance per row.
+    events = events.values("created_at", "actor_label", "action", "details")
     page = CountlessPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = _action_labels()
     for event in page:
-        event.action_label = labels.get(event.action, event.action)
+        event["action_label"] = labels.get(event["action"], event["action"])
     return render(request, "accounts/audit.html", {"form": form, "page": page})
 
 

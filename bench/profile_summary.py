@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
+# Paths are shown from the project's root or from the installed package, wherever they lie.
+PROJECT = f"{Path(__file__).resolve().parent.parent}/"
 
 
 def short(frame: str) -> str:
@@ -19,7 +21,7 @@ def short(frame: str) -> str:
     if not match:
         return frame
     path = match["file"]
-    for marker in ("site-packages/", "/work/main/", "lib/python3.12/"):
+    for marker in ("site-packages/", PROJECT, "lib/python3.12/"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
