@@ -1,5 +1,6 @@
 """Settings come from the environment; `.env` only when a command asks for it."""
 
+import json
 import subprocess
 import sys
 
@@ -52,3 +53,26 @@ def test_manage_py_commands_ask_for_dot_env():
     )
 
     assert result.stdout.strip() == "true"
+
+
+def _database_options(**env) -> dict:
+    probe = "import json, worksadmin.settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    result = subprocess.run(  # noqa: S603 - our own interpreter on a fixed probe
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": "", "SECRET_KEY": "probe", **env},
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_turned_off():
+    url = "postgres://postgres@127.0.0.1:5432/x"
+
+    on = _database_options(DATABASE_URL=url)
+    off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
+
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
