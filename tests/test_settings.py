@@ -56,7 +56,10 @@ def test_manage_py_commands_ask_for_dot_env():
 
 
 def _database_options(**env) -> dict:
-    probe = "import json, worksadmin.settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    probe = (
+        "import json, worksadmin.settings as s\n"
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    )
     result = subprocess.run(  # noqa: S603 - our own interpreter on a fixed probe
         [sys.executable, "-c", probe],
         capture_output=True,
