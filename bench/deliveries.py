@@ -132,24 +132,13 @@ def collect(endpoint_id: int, since: float, until: float, drained: bool) -> dict
         "failures": failures,
         "not_delivered": deliveries.filter(status=WebhookDelivery.Status.PENDING).count(),
     }
-    clean_up(endpoint_id)
+    clean_up()
     return result
 
 
-def clean_up(endpoint_id: int) -> None:
-    """The endpoint, its deliveries, and their tasks: those still queued (each would only
-    find its delivery gone; with the lease's, there are more than deliveries) and those
-    done (the production worker keeps them until `prune_db_task_results`)."""
-    ids = set(WebhookDelivery.objects.filter(endpoint_id=endpoint_id).values_list("pk", flat=True))
-    tasks = DBTaskResult.objects.filter(task_path=TASK_PATH).exclude(
-        status=TaskResultStatus.RUNNING
-    )
-    stale = [pk for pk, call in tasks.values_list("pk", "args_kwargs") if call["args"][0] in ids]
-    with transaction.atomic():
-        for first in range(0, len(stale), 1000):
-            DBTaskResult.objects.filter(pk__in=stale[first : first + 1000]).delete()
-        staff = User.objects.select_related("partner").get(email=STAFF_EMAIL)
-        webhook_endpoints_remove(staff.partner)
+def clean_up() -> None:
+    staff = User.objects.select_related("partner").get(email=STAFF_EMAIL)
+    webhook_endpoints_remove(staff.partner)
 
 
 def main() -> None:

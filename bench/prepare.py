@@ -41,14 +41,17 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.tasks import TaskResultStatus  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup  # noqa: E402
 from api import oauth  # noqa: E402
 from api.models import AccessToken, ApiApp, RefreshToken, UsedAssertion  # noqa: E402
 from api.services import api_app_create  # noqa: E402
 from partners import selectors, services, tokens  # noqa: E402
-from webhooks.models import WebhookEndpoint  # noqa: E402
+from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
+from webhooks.tasks import webhook_deliver  # noqa: E402
 
 CONSOLE_DOMAIN = "bench-console"
 BUSY_TENANT_EVENTS = 20_000
@@ -207,12 +210,24 @@ def access_token(app: dict) -> str:
     return issued.access_token
 
 
+@transaction.atomic
 def webhook_endpoints_remove(partner: Partner) -> None:
-    """The bench's webhook endpoints of `partner`, with their deliveries and attempt logs.
+    """The bench's webhook endpoints of `partner`, with their deliveries and attempt logs,
+    and the delivery tasks of those deliveries: still queued (each would only find its
+    delivery gone; the lease's make more of them than deliveries) or done (the production
+    worker keeps them until `prune_db_task_results`).
 
     Deleted with the ORM, not the service: the service records an audit event per endpoint,
     which the bench has no use for."""
-    WebhookEndpoint.objects.filter(partner=partner, description=WEBHOOK_DESCRIPTION).delete()
+    endpoints = WebhookEndpoint.objects.filter(partner=partner, description=WEBHOOK_DESCRIPTION)
+    ids = set(WebhookDelivery.objects.filter(endpoint__in=endpoints).values_list("pk", flat=True))
+    tasks = DBTaskResult.objects.filter(task_path=webhook_deliver.module_path).exclude(
+        status=TaskResultStatus.RUNNING
+    )
+    stale = [pk for pk, call in tasks.values_list("pk", "args_kwargs") if call["args"][0] in ids]
+    for first in range(0, len(stale), 1000):
+        DBTaskResult.objects.filter(pk__in=stale[first : first + 1000]).delete()
+    endpoints.delete()
 
 
 def main() -> None:
