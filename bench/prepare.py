@@ -41,7 +41,6 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.tasks import TaskResultStatus  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
@@ -214,16 +213,16 @@ def access_token(app: dict) -> str:
 def webhook_endpoints_remove(partner: Partner) -> None:
     """The bench's webhook endpoints of `partner`, with their deliveries and attempt logs,
     and the delivery tasks of those deliveries: still queued (each would only find its
-    delivery gone; the lease's make more of them than deliveries) or done (the production
-    worker keeps them until `prune_db_task_results`).
+    delivery gone; the lease's make more of them than deliveries), done (the production
+    worker keeps them until `prune_db_task_results`) or left RUNNING by a stopped worker.
 
     Deleted with the ORM, not the service: the service records an audit event per endpoint,
     which the bench has no use for."""
     endpoints = WebhookEndpoint.objects.filter(partner=partner, description=WEBHOOK_DESCRIPTION)
     ids = set(WebhookDelivery.objects.filter(endpoint__in=endpoints).values_list("pk", flat=True))
-    tasks = DBTaskResult.objects.filter(task_path=webhook_deliver.module_path).exclude(
-        status=TaskResultStatus.RUNNING
-    )
+    # RUNNING ones too: no worker runs outside the webhook scenario, and one stopped between
+    # claiming a task and starting it leaves the task RUNNING for good (django-tasks-db).
+    tasks = DBTaskResult.objects.filter(task_path=webhook_deliver.module_path)
     stale = [pk for pk, call in tasks.values_list("pk", "args_kwargs") if call["args"][0] in ids]
     for first in range(0, len(stale), 1000):
         DBTaskResult.objects.filter(pk__in=stale[first : first + 1000]).delete()
