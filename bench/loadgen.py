@@ -9,21 +9,40 @@ connection, as gunicorn's sync workers do), and counts
 anything but the expected status and page as an error: a lost session shows up as an error,
 never as a fast log-in page. After the warm-up the statistics are reset, so connections,
 template compilation and caches are warm when measuring starts.
+
+"API customers" is driven like a page, with the bench app's OAuth access token instead of
+a session. "API token" asks the token endpoint for a token with the JWT-bearer grant, a
+fresh assertion each time (an assertion is good for one exchange only).
 """
 
 import argparse
 import itertools
 import json
+import math
 import re
 import sys
 import time
+import uuid
+from urllib.parse import urlencode
 
 import gevent
 from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 from locust.exception import StopUser
-from scenarios import PAGES
+from scenarios import API_CALLS, PAGES
+
+import jwt  # isort: skip - after locust, whose gevent patches the ssl module jwt imports
+
+SWITCH = "full switch"
+TOKEN = "API token"  # noqa: S105 - a scenario's name
+SCENARIOS = (*PAGES, SWITCH, *API_CALLS, TOKEN)
+TOKEN_PATH = "/oauth2/v2.0/token"  # noqa: S105 - a path
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+FORM = "application/x-www-form-urlencoded"
+# Assertions signed before the load starts, per second of the scenario: above what the
+# token endpoint can answer on this machine, so that none is signed while measuring.
+ASSERTIONS_PER_SECOND = 400
 
 CODE_RE = re.compile(rb'id="partner-code"[^>]*>([A-Z2-9]{20})<')
 
@@ -56,6 +75,80 @@ def page_user(state: dict, name: str) -> type[FastHttpUser]:
                     response.failure(f"status {response.status_code} or page without {marker!r}")
 
     return PageUser
+
+
+def api_user(state: dict, name: str) -> type[FastHttpUser]:
+    """A partner's system reading the API with its OAuth access token."""
+    path, marker = API_CALLS[name]
+    headers = {"Authorization": f"Bearer {state['api_access_token']}"}
+
+    class ApiUser(FastHttpUser):
+        @task
+        def get(self):
+            with self.client.get(
+                path, name=name, headers=headers, allow_redirects=False, catch_response=True
+            ) as response:
+                if response.status_code != 200 or marker not in (response.content or b""):
+                    response.failure(f"status {response.status_code} or JSON without {marker!r}")
+
+    return ApiUser
+
+
+def assertion_sign(app: dict, key) -> str:
+    """As bench/prepare.py signs one: the app's service account, an hour, a unique jti."""
+    now = int(time.time())
+    claims = {
+        "iss": app["client_id"],
+        "sub": app["service_account"],
+        "iat": now,
+        "exp": now + 3600,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, key, algorithm="RS256")
+
+
+def token_user(state: dict, seconds: float, signed: dict) -> type[FastHttpUser]:
+    """A partner's system signing in: POST /oauth2/v2.0/token, JWT-bearer grant, client ID
+    and secret in the form, as docs/examples/partner_client.py does.
+
+    Signing an RS256 assertion costs this process ~1 ms of CPU; at hundreds of requests a
+    second that would take a third of a core from the two the server runs on, and the load
+    generator would measure itself. So a pool is signed before the load starts (iat is then
+    seconds old, well within the hour the assertion is valid), and each request spends one.
+    Should the pool run out, the rest are signed on the fly and counted (`signed_live`).
+    """
+    from cryptography.hazmat.primitives import serialization
+
+    app = state["api_app"]
+    key = serialization.load_pem_private_key(app["private_key"].encode(), password=None)
+    pool = iter(
+        [assertion_sign(app, key) for _ in range(math.ceil(ASSERTIONS_PER_SECOND * seconds))]
+    )
+    fixed = {
+        "grant_type": JWT_BEARER,
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+        "scope": app["scope"],
+    }
+    headers = {"Content-Type": FORM}
+
+    class TokenUser(FastHttpUser):
+        @task
+        def token(self):
+            assertion = next(pool, None)
+            if assertion is None:
+                signed["live"] += 1
+                assertion = assertion_sign(app, key)
+            body = urlencode({**fixed, "assertion": assertion})
+            with self.client.post(
+                TOKEN_PATH, name=TOKEN, data=body, headers=headers, catch_response=True
+            ) as response:
+                if response.status_code != 200 or b'"access_token"' not in (
+                    response.content or b""
+                ):
+                    response.failure(f"status {response.status_code}: {response.text[:200]}")
+
+    return TokenUser
 
 
 class FlowFailed(Exception):
@@ -147,8 +240,13 @@ def switch_user(state: dict) -> type[FastHttpUser]:
 def run(args) -> dict:
     with open(args.state, encoding="utf-8") as file:
         state = json.load(file)
-    if args.scenario == "full switch":
+    signed = {"live": 0}
+    if args.scenario == SWITCH:
         user_class = switch_user(state)
+    elif args.scenario == TOKEN:
+        user_class = token_user(state, args.warmup + args.duration, signed)
+    elif args.scenario in API_CALLS:
+        user_class = api_user(state, args.scenario)
     else:
         user_class = page_user(state, args.scenario)
     user_class.host = args.host
@@ -169,6 +267,8 @@ def run(args) -> dict:
     result = summarize(env, args.scenario, elapsed)
     runner.quit()
     result["requests_with_warmup"] = sent["http"]
+    if args.scenario == TOKEN:
+        result["signed_live"] = signed["live"]
     return result
 
 
@@ -178,7 +278,7 @@ def summarize(env: Environment, name: str, elapsed: float) -> dict:
     requests = sum(e.num_requests for e in http)
     errors = sum(e.num_failures for e in http)
     measured = entries.get(("switch", "FLOW")) or env.stats.total
-    if name == "full switch":
+    if name == SWITCH:
         done = measured.num_requests - measured.num_failures
         rps = done / elapsed
         errors = max(errors, measured.num_failures)
@@ -205,7 +305,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", required=True)
     parser.add_argument("--state", required=True)
-    parser.add_argument("--scenario", required=True, choices=[*PAGES, "full switch"])
+    parser.add_argument("--scenario", required=True, choices=SCENARIOS)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--duration", type=float, default=20)

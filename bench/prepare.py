@@ -7,6 +7,12 @@ Run by bench/run.py with the server's environment (same database, same SECRET_KE
   wizard at step 2) and BUSY_TENANT_EVENTS audit events of its own (a busy customer);
 - partner staff of the first seeded partner, whose customers list holds its share of the
   100,000 contracts, and an API token for them;
+- an API app of that staff member (`api.services.api_app_create`, scope `partner.read`) with
+  its credentials, for the load generator to sign assertions with, and an OAuth access token
+  of it from the token endpoint's own service (`api.oauth.oauth_token_issue`); the last
+  run's bench apps are deleted with their tokens;
+- no webhook endpoint: one left behind by an interrupted run is removed (bench/deliveries.py
+  registers one for the webhook scenario only, so no other scenario records deliveries);
 - a pool of fresh groups for the full switch, each with its super admin logged in.
 
 Log-ins are sessions written through the configured session engine, exactly what
@@ -18,11 +24,14 @@ import os
 import secrets
 import string
 import sys
+import time
+import uuid
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
 
 import django
+import jwt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -33,13 +42,24 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from accounts.models import AuditEvent, CompanyInfo, Partner, Plan, User, WorksGroup  # noqa: E402
+from api import oauth  # noqa: E402
+from api.models import AccessToken, ApiApp, RefreshToken, UsedAssertion  # noqa: E402
+from api.services import api_app_create  # noqa: E402
 from partners import selectors, services, tokens  # noqa: E402
+from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
+from webhooks.tasks import webhook_deliver  # noqa: E402
 
 CONSOLE_DOMAIN = "bench-console"
 BUSY_TENANT_EVENTS = 20_000
 SEEDED_PARTNER = "スケール パートナー01 株式会社"
+STAFF_EMAIL = "staff@bench-partner.example"
+API_APP_NAME = "bench"
+API_SCOPE = "partner.read"  # the customer list reads; nothing the bench calls writes with it
+# The description of the webhook endpoint bench/deliveries.py registers (and removes).
+WEBHOOK_DESCRIPTION = "bench: local receiver"
 
 
 def login_session(user: User) -> str:
@@ -103,7 +123,7 @@ def partner_staff() -> tuple[User, str]:
         or Partner.objects.get_or_create(name="ベンチ パートナー 株式会社")[0]
     )
     staff, _created = User.objects.get_or_create(
-        email="staff@bench-partner.example",
+        email=STAFF_EMAIL,
         defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
     )
     # A fresh token each run; the last run's are revoked (one person holds at most
@@ -144,16 +164,85 @@ def switch_pool(size: int) -> list[tuple[str, User]]:
     return [(group.domain, admin) for group, admin in zip(groups, admins, strict=True)]
 
 
+def assertion_sign(app: dict) -> str:
+    """A JWT-bearer assertion of the app's service account, valid for an hour, as a
+    partner's system signs it (docs/examples/partner_client.py); `jti` keeps two made in the
+    same second apart. bench/loadgen.py signs its own the same way."""
+    now = int(time.time())
+    claims = {
+        "iss": app["client_id"],
+        "sub": app["service_account"],
+        "iat": now,
+        "exp": now + 3600,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, app["private_key"], algorithm="RS256")
+
+
+@transaction.atomic
+def api_app(staff: User) -> dict:
+    """A fresh API app of the bench staff member, and its credentials. The last run's are
+    deleted with the tokens, refresh tokens and spent assertions they were given (the API
+    token scenario leaves thousands)."""
+    old = ApiApp.objects.filter(created_by=staff, name=API_APP_NAME)
+    for model in (AccessToken, RefreshToken, UsedAssertion):
+        model.objects.filter(app__in=old).delete()
+    old.delete()
+    made = api_app_create(staff=staff, name=API_APP_NAME, scopes=[API_SCOPE])
+    return {
+        "client_id": made.app.client_id,
+        "client_secret": made.client_secret,
+        "service_account": made.app.service_account,
+        "private_key": made.private_key,
+        "scope": API_SCOPE,
+    }
+
+
+def access_token(app: dict) -> str:
+    """An access token of the app, through the service the token endpoint calls."""
+    issued = oauth.oauth_token_issue(
+        client_id=app["client_id"],
+        client_secret=app["client_secret"],
+        assertion=assertion_sign(app),
+        scope=app["scope"],
+    )
+    return issued.access_token
+
+
+@transaction.atomic
+def webhook_endpoints_remove(partner: Partner) -> None:
+    """The bench's webhook endpoints of `partner`, with their deliveries and attempt logs,
+    and the delivery tasks of those deliveries: still queued (each would only find its
+    delivery gone; the lease's make more of them than deliveries), done (the production
+    worker keeps them until `prune_db_task_results`) or left RUNNING by a stopped worker.
+
+    Deleted with the ORM, not the service: the service records an audit event per endpoint,
+    which the bench has no use for."""
+    endpoints = WebhookEndpoint.objects.filter(partner=partner, description=WEBHOOK_DESCRIPTION)
+    ids = set(WebhookDelivery.objects.filter(endpoint__in=endpoints).values_list("pk", flat=True))
+    # RUNNING ones too: no worker runs outside the webhook scenario, and one stopped between
+    # claiming a task and starting it leaves the task RUNNING for good (django-tasks-db).
+    tasks = DBTaskResult.objects.filter(task_path=webhook_deliver.module_path)
+    stale = [pk for pk, call in tasks.values_list("pk", "args_kwargs") if call["args"][0] in ids]
+    for first in range(0, len(stale), 1000):
+        DBTaskResult.objects.filter(pk__in=stale[first : first + 1000]).delete()
+    endpoints.delete()
+
+
 def main() -> None:
     pool_size = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
     admin = console_tenant()
     staff, token = partner_staff()
+    webhook_endpoints_remove(staff.partner)
+    app = api_app(staff)
     state = {
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "console": {"session": login_session(admin), "csrf": csrf_secret()},
         "staff": {"session": login_session(staff), "csrf": csrf_secret()},
         "api_token": token,
+        "api_app": app,
+        "api_access_token": access_token(app),
         "switch_pool": [
             {"domain": domain, "session": login_session(user), "csrf": csrf_secret()}
             for domain, user in switch_pool(pool_size)

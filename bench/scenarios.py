@@ -1,4 +1,5 @@
-"""The page scenarios, shared by the load generator and the in-process timer."""
+"""The page scenarios, shared by the load generator and the in-process timer, and the
+partner API's read that the load generator drives the same way."""
 
 # name: (path, whose session, text the page must contain)
 PAGES = {
@@ -9,4 +10,11 @@ PAGES = {
     "wizard, step 2": ("/console/partner/contract/", "console", b'id="partner-code"'),
     "audit": ("/console/audit/", "console", "ログイン".encode()),
     "partner customers": ("/partner/", "staff", b'class="status status-'),
+}
+
+# name: (path, text the JSON must contain), called with the bench app's OAuth access token
+# (bench/prepare.py): the first page at the default size of the bench partner's 5,000
+# customers. "partnership" is in every customer of the list, so an empty page is an error.
+API_CALLS = {
+    "API customers": ("/api/v1/partners/customers", b'"partnership"'),
 }
