@@ -223,6 +223,11 @@ class CompanyInfo(models.Model):
                 name="companyinfo_language_valid",
             ),
         ]
+        indexes = [
+            # The partner API lists a partner's customers by company name, page by page: the
+            # database walks this index and stops after a page (partners/selectors.py).
+            models.Index(fields=["company_name", "works_group"], name="company_info_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.company_name or self.works_group.domain
