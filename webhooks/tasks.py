@@ -178,13 +178,15 @@ def _settle(claim: Claim, result: steps.Result, duration_ms: int, now: datetime)
 def _close(delivery: WebhookDelivery, status: str, now: datetime) -> None:
     """The delivery (locked) has its outcome: it counts for or against its endpoint's
     failure streak, and the delivery about the same customer that waited for it starts."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     delivery.status, delivery.next_attempt_at, delivery.lease_until = status, None, None
     if status == Status.SUCCEEDED:
         delivery.delivered_at = now
-        endpoint.failure_streak = 0
-        endpoint.save(update_fields=["failure_streak"])
+        # Written (and the row locked) only when there is a streak to end: concurrent
+        # successes to one endpoint, the usual case, do not queue on its row.
+        endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failure_streak__gt=0)
+        endpoints.update(failure_streak=0)
     else:
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         steps.endpoint_count_failure(endpoint, now)
     delivery.save()
     _start_next_in_line(delivery)
