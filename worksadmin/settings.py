@@ -87,9 +87,10 @@ TEMPLATES = [
         },
     },
     {
-        # Django's admin (/ops/) only: its templates are DTL, and so is our
-        # templates/admin/base_site.html that extends them. (Form widgets render with Django's
-        # default form renderer, which has a DTL engine of its own.)
+        # For Django's admin (/ops/) and Django Ninja's docs page (/api/v1/docs), whose
+        # templates are DTL, and for our templates/admin/base_site.html that extends the
+        # admin's. (Form widgets render with Django's default form renderer, which has a DTL
+        # engine of its own.)
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
