@@ -3,11 +3,32 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 
 from accounts.models import Plan
 from api import credentials
 from core.tasks import background_wait
 from tests.factories import PASSWORD, PartnerFactory, UserFactory, WorksGroupFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_templates_signal_their_rendering():
+    """Django's test set-up makes DTL templates send `template_rendered` (the test client's
+    `response.context`, `assertTemplateUsed`); its Jinja2 backend sends nothing. Here each
+    template the backend renders sends it too, with the context as the template saw it
+    (context processors included)."""
+    render = jinja2_backend.Template.render
+
+    def render_and_signal(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    jinja2_backend.Template.render = render_and_signal
+    yield
+    jinja2_backend.Template.render = render
 
 
 @pytest.fixture(autouse=True)

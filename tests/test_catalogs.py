@@ -12,8 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.template import engines
 from django.utils.translation import to_locale
 from django.utils.translation.template import templatize
+from jinja2.ext import extract_from_ast
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE = BASE_DIR / "locale"
@@ -34,9 +36,8 @@ GETTEXT = {
     "npgettext",
     "npgettext_lazy",
 }
-# What templatize() turns {% translate %} and {% blocktranslate %} into; _("…") it leaves.
+# What templatize() turns DTL's {% translate %} and {% blocktranslate %} into.
 TEMPLATE_CALL = re.compile(r"\b(n?p?gettext)\((u'(?:[^'\\]|\\.)*'(?:, ?u'(?:[^'\\]|\\.)*')*)")
-TEMPLATE_UNDERSCORE = re.compile(r"""\b_\(("[^"]*"|'[^']*')\)""")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -64,16 +65,23 @@ def _python_strings() -> set[tuple[str | None, str]]:
 
 
 def _template_strings() -> set[tuple[str | None, str]]:
+    """The messages of the templates: Jinja2's (extracted from the parsed template, as
+    `makemessages` does) and the DTL ones that extend Django's admin (templates/admin/)."""
     found = set()
+    jinja2 = engines["jinja2"].env
     for path in (BASE_DIR / "templates").rglob("*"):
         if path.suffix not in (".html", ".txt"):
             continue
-        source = templatize(path.read_text(), origin=str(path))
-        for function, arguments in TEMPLATE_CALL.findall(source):
-            args = ast.literal_eval(f"({arguments},)")
-            found.add(_key(function, list(args)))
-        for argument in TEMPLATE_UNDERSCORE.findall(source):
-            found.add((None, ast.literal_eval(argument)))
+        if "admin" in path.relative_to(BASE_DIR / "templates").parts[:1]:
+            source = templatize(path.read_text(), origin=str(path))
+            for function, arguments in TEMPLATE_CALL.findall(source):
+                args = ast.literal_eval(f"({arguments},)")
+                found.add(_key(function, list(args)))
+            continue
+        for _line, function, message in extract_from_ast(jinja2.parse(path.read_text())):
+            args = message if isinstance(message, tuple) else (message,)
+            if args[0] is not None:
+                found.add(_key(function, list(args)))
     return found
 
 
@@ -98,11 +106,11 @@ def test_every_language_of_the_site_but_japanese_has_a_catalog():
 
 def test_the_walk_finds_the_strings_of_python_and_templates(marked_strings):
     assert (None, "この操作は最高管理者のみ行えます。") in marked_strings  # _() in a service
-    assert (None, "コード発行") in marked_strings  # {% translate %}
+    assert (None, "コード発行") in marked_strings  # _("…")
     assert (
         None,
         "“%(partner)s”によるコード認証が完了しました。",
-    ) in marked_strings  # blocktranslate
+    ) in marked_strings  # _("…", partner=…)
     assert ("list separator", "、") in marked_strings  # pgettext
     assert (None, "未設定") in marked_strings  # _("…") in a filter's argument
 

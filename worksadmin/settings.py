@@ -68,20 +68,33 @@ MIDDLEWARE = [
 ROOT_URLCONF = "worksadmin.urls"
 WSGI_APPLICATION = "worksadmin.wsgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.csp",
+    "sandbox.context_processors.sandbox",
+]
 TEMPLATES = [
     {
+        # The project's templates (templates/): Jinja2, for its render cost (README, Choices).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "worksadmin.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+        },
+    },
+    {
+        # For Django's admin (/ops/) and Django Ninja's docs page (/api/v1/docs), whose
+        # templates are DTL, and for our templates/admin/base_site.html that extends the
+        # admin's. (Form widgets render with Django's default form renderer, which has a DTL
+        # engine of its own.)
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
-                "sandbox.context_processors.sandbox",
-            ],
-        },
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 

@@ -39,9 +39,9 @@ def test_lean_select_escapes_values_and_labels():
 
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York", "UTC"])
 def test_strftime_filter_shows_what_the_date_filter_shows(zone):
-    template = engines["django"].from_string(
-        '{% load lists %}{{ t|date:"Y-m-d H:i:s" }}|{{ t|strftime:"%Y-%m-%d %H:%M:%S" }}'
-        '|{{ none|strftime:"%Y" }}|'
+    template = engines["jinja2"].from_string(
+        '{{ t|date("Y-m-d H:i:s") }}|{{ t|strftime("%Y-%m-%d %H:%M:%S") }}'
+        '|{{ none|strftime("%Y") }}|'
     )
     with timezone.override(zone):
         dated, formatted, empty, _rest = template.render(
