@@ -95,6 +95,33 @@ def current_menu_item(context, *urls: str) -> str:
     return max((url for url in urls if path.startswith(url)), key=len, default="")
 
 
+# Rendered fragments that depend on nothing but the language and the page's path, by
+# (template, language, path); bounded, so that no path pattern can grow it without end.
+_FRAGMENTS: dict[tuple[str, str, str], Markup] = {}
+FRAGMENTS_MAX = 256
+
+
+@pass_context
+def fragment(context, template_name: str) -> Markup:
+    """`{{ fragment("console/_menu.html") }}`: the template rendered once per language and
+    path in this process, for parts of the shell that show no data (the console's menu).
+
+    Such a template must use nothing of the request but its path (and the active language):
+    no user, tenant or setting that can change while the process runs. One tenant's data can
+    therefore never reach another's page, and a log-out, a role change or a language change
+    leaves nothing stale (tests/perf/test_fragments.py).
+    """
+    key = (template_name, translation.get_language(), context["request"].path)
+    rendered = None if settings.DEBUG else _FRAGMENTS.get(key)  # DEBUG: template edits show
+    if rendered is None:
+        template = context.environment.get_template(template_name)
+        rendered = Markup(template.render({"request": context["request"]}))  # noqa: S704
+        if len(_FRAGMENTS) >= FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[key] = rendered
+    return rendered
+
+
 def date(value, format_string: str | None = None) -> str:
     """`|date("Y-m-d H:i")`, Django's, in the active time zone."""
     return defaultfilters.date(template_localtime(value), format_string)
@@ -137,6 +164,7 @@ def environment(**options) -> Environment:
         languages=languages,
         page_url=page_url,
         current_menu_item=current_menu_item,
+        fragment=fragment,
     )
     env.filters.update(date=date, strftime=strftime, join=join, intcomma=intcomma)
     return env
