@@ -1,11 +1,12 @@
 """A query the app runs on (nearly) every request, compiled to SQL once per process.
 
 Django builds a query's SQL anew each time it runs; for the signed-in user with its tenant
-(three tables, ~50 columns) that is most of the work of loading it. `PreparedGet` compiles
-the queryset once per database alias and then only sends the SQL with the new primary key,
-building the model instances with Django's own row-to-instance machinery, so the result is
-what `queryset.get(pk=…)` returns (tests compare the two field by field). The row itself
-is read from the database every time: nothing about it is cached.
+(three tables, ~50 columns) or the wizard's code with its contract and partners, that is
+most of the work of loading it. `PreparedGet` compiles the queryset once per connection and
+then only sends the SQL with the new key, building the model instances with Django's own
+row-to-instance machinery, so the result is what `queryset.filter(key=…).first()` returns
+(tests compare the two field by field). The row itself is read from the database every
+time: nothing about it is cached.
 """
 
 import weakref
@@ -16,7 +17,7 @@ from django.db import connections
 from django.db.models.query import get_related_populators
 
 # Only the SQL is kept: any value will do to compile it, since it becomes the one parameter.
-_PLACEHOLDER_PK = 0
+_PLACEHOLDER = 0
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,25 @@ class _Compiled:
 
 
 class PreparedGet:
-    def __init__(self, queryset):
+    """`queryset.filter(<key>=value).first()`, its SQL built once per connection.
+
+    `key` is the one field the query is looked up by (the primary key unless said otherwise);
+    the queryset carries everything else (joins, order) and may have no parameter of its own.
+    """
+
+    def __init__(self, queryset, *, key: str = "pk"):
         self.queryset = queryset
+        self.key = key
         # Per connection (Django's connections are per thread): the converters use it.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def get(self, pk, *, using: str = "default"):
-        """The instance with primary key `pk`, its select_related relations filled; None if
-        there is no such row."""
+    def get(self, value, *, using: str = "default"):
+        """The first instance whose key is `value`, its select_related relations filled; None
+        if there is no such row."""
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(connection)
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, [pk])
+            cursor.execute(compiled.sql, [value])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -62,10 +70,10 @@ class PreparedGet:
 
     def _compile(self, connection) -> _Compiled:
         using = connection.alias
-        queryset = self.queryset.filter(pk=_PLACEHOLDER_PK).using(using)
+        queryset = self.queryset.filter(**{self.key: _PLACEHOLDER}).using(using)[:1]
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        if list(params) != [_PLACEHOLDER_PK]:
+        if list(params) != [_PLACEHOLDER]:
             raise ValueError("PreparedGet takes a queryset whose only parameter is the key")
         select, klass_info = compiler.select, compiler.klass_info
         select_fields = klass_info["select_fields"]

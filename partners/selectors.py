@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner, WorksGroup
 from core.cursors import cursor_decode, cursor_encode
+from core.prepared import PreparedGet
 
 from . import errors
 from .models import PartnerCode, PartnerContract
@@ -70,19 +71,21 @@ def _step_state(number: int, current: int) -> str:
     return "done" if number < current else "todo"
 
 
+# On every wizard page, so its SQL is built once per process (core/prepared.py).
+_WIZARD_CODE = PreparedGet(
+    PartnerCode.objects.select_related(
+        "verified_partner", "intended_partner", "works_group__company_info", "contract__partner"
+    ).order_by(F("contract__id").desc(nulls_last=True), "-issued_at", "-id"),
+    key="works_group",
+)
+
+
 def wizard_state_get(*, works_group: WorksGroup, now: datetime) -> WizardState:
     """Which of the four steps the group is at, as of `now` (expiry and lapse included).
 
     One query: the group's codes, the one its contract used (if any) first, else the latest.
     """
-    latest = (
-        PartnerCode.objects.filter(works_group=works_group)
-        .select_related(
-            "verified_partner", "intended_partner", "works_group__company_info", "contract__partner"
-        )
-        .order_by(F("contract__id").desc(nulls_last=True), "-issued_at", "-id")
-        .first()
-    )
+    latest = _WIZARD_CODE.get(works_group.pk)
     if latest is None:
         return WizardState(step=1)
     contract = getattr(latest, "contract", None)

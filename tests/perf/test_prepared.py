@@ -3,13 +3,21 @@ same instances as the ORM's own query, read afresh on every request."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import TenantModelBackend
 from accounts.models import CompanyInfo, Language, User
 from core.prepared import PreparedGet
-from tests.factories import PASSWORD, UserFactory
+from partners.models import PartnerCode
+from partners.selectors import _WIZARD_CODE
+from tests.factories import (
+    PASSWORD,
+    PartnerCodeFactory,
+    PartnerContractFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +80,35 @@ def test_every_request_reads_the_row_again(super_admin):
 
 def test_a_session_key_that_is_not_a_user_id_is_anonymous():
     assert TenantModelBackend().get_user("not-a-number") is None
+
+
+@pytest.mark.parametrize("state", ["none", "issued", "contract"])
+def test_the_wizard_s_code_is_the_orm_s_with_the_same_relations(state, group):
+    if state == "issued":
+        PartnerCodeFactory(works_group=group)
+    elif state == "contract":
+        PartnerContractFactory(code__works_group=group)
+    orm = (
+        PartnerCode.objects.filter(works_group=group)
+        .select_related(
+            "verified_partner", "intended_partner", "works_group__company_info", "contract__partner"
+        )
+        .order_by(F("contract__id").desc(nulls_last=True), "-issued_at", "-id")
+        .first()
+    )
+
+    loaded = _WIZARD_CODE.get(group.pk)
+
+    if orm is None:
+        assert loaded is None
+        return
+    assert _fields(loaded) == _fields(orm)
+    with CaptureQueriesContext(connection) as queries:
+        contract = getattr(loaded, "contract", None)
+        if state == "contract":
+            assert _fields(contract) == _fields(orm.contract)
+            assert _fields(contract.partner) == _fields(orm.contract.partner)
+        else:
+            assert contract is None
+        assert _fields(loaded.works_group.company_info) == _fields(orm.works_group.company_info)
+    assert len(queries) == 0
