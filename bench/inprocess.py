@@ -32,7 +32,7 @@ django.setup()
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
-from bench.scenarios import PAGES  # noqa: E402
+from bench.scenarios import PAGES, cookie_header  # noqa: E402
 
 
 def environ(path: str, cookie: str) -> dict:
@@ -69,12 +69,7 @@ def main() -> None:
     app = WSGIHandler()
     for name in args.page or PAGES:
         path, who, marker = PAGES[name]
-        login = state[who] if who else None
-        cookie = (
-            f"{state['session_cookie']}={login['session']}; {state['csrf_cookie']}={login['csrf']}"
-            if login
-            else ""
-        )
+        cookie = cookie_header(state, state[who] if who else None).get("Cookie", "")
         rounds = []
         for _round in range(5):
             started = time.process_time()

@@ -30,7 +30,7 @@ from locust import FastHttpUser, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 from locust.exception import StopUser
-from scenarios import API_CALLS, PAGES
+from scenarios import API_CALLS, PAGES, cookie_header
 
 import jwt  # isort: skip - after locust, whose gevent patches the ssl module jwt imports
 
@@ -45,19 +45,6 @@ FORM = "application/x-www-form-urlencoded"
 ASSERTIONS_PER_SECOND = 400
 
 CODE_RE = re.compile(rb'id="partner-code"[^>]*>([A-Z2-9]{20})<')
-
-
-def cookie_header(state: dict, login: dict | None) -> dict:
-    """The log-in a browser would send: the session and CSRF cookies, set once and for all.
-
-    (Cookies the server sets, such as a message for the next page, are not sent back.)
-    """
-    if login is None:
-        return {}
-    return {
-        "Cookie": f"{state['session_cookie']}={login['session']}; "
-        f"{state['csrf_cookie']}={login['csrf']}"
-    }
 
 
 def page_user(state: dict, name: str) -> type[FastHttpUser]:

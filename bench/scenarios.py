@@ -18,3 +18,16 @@ PAGES = {
 API_CALLS = {
     "API customers": ("/api/v1/partners/customers", b'"partnership"'),
 }
+
+
+def cookie_header(state: dict, login: dict | None) -> dict:
+    """The log-in a browser would send: the session and CSRF cookies, set once and for all.
+
+    (Cookies the server sets, such as a message for the next page, are not sent back.)
+    """
+    if login is None:
+        return {}
+    return {
+        "Cookie": f"{state['session_cookie']}={login['session']}; "
+        f"{state['csrf_cookie']}={login['csrf']}"
+    }
