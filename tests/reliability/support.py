@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django_tasks_db.management.commands.db_worker import Worker
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
@@ -67,3 +68,29 @@ def errors_of(outcomes: list[Outcome]) -> list[BaseException]:
 
 def values_of(outcomes: list[Outcome]) -> list[Any]:
     return [outcome.value for outcome in outcomes if outcome.error is None]
+
+
+def run_db_workers(count: int, *, timeout: float) -> None:
+    """`count` production task workers (django-tasks-db's), each in a thread with its own
+    connection, working the default queue until it is empty; waits up to `timeout` s each."""
+
+    def work(worker_id: str) -> None:
+        try:
+            Worker(
+                queue_names=["default"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            ).run()
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout)

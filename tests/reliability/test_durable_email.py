@@ -11,15 +11,13 @@ import email
 import email.policy
 import signal
 import socket
-import threading
 from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection, transaction
+from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent
@@ -31,7 +29,7 @@ from tests.factories import PartnerCodeFactory, UserFactory, WorksGroupFactory
 from tests.support import drain_queue
 from worksadmin.settings import _mailer_from_url as production_mailer
 
-from .support import postgresql_only
+from .support import postgresql_only, run_db_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -263,26 +261,7 @@ def test_workers_sharing_the_queue_send_each_message_once(mail_server):
         email_send.enqueue(outbound.pk)
         email_send.enqueue(outbound.pk)
 
-    def work(worker_id: str) -> None:
-        try:
-            Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=worker_id,
-                excluded_queue_names=[],
-            ).run()
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(30)
+    run_db_workers(4, timeout=30)
 
     assert pending_tasks().count() == 0
     assert len(mail_server.messages) == 5

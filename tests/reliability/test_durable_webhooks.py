@@ -13,14 +13,12 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
-from django_tasks_db.management.commands.db_worker import Worker
 
 from core import tasks as core_tasks
 from core.tasks import background_wait
@@ -37,7 +35,7 @@ from tests.webhooks.support import (
 from webhooks.models import WebhookDelivery
 from webhooks.tasks import webhook_deliver
 
-from .support import postgresql_only
+from .support import postgresql_only, run_db_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -242,26 +240,7 @@ def test_workers_sharing_the_queue_deliver_each_event_once_in_order_per_customer
         webhook_deliver.enqueue(delivery_id)  # duplicates of every task
         webhook_deliver.enqueue(delivery_id)
 
-    def work(worker_id: str) -> None:
-        try:
-            Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=worker_id,
-                excluded_queue_names=[],
-            ).run()
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    run_db_workers(4, timeout=60)
 
     events = receiver.events()
     assert len(events) == 8
