@@ -89,14 +89,16 @@ TEMPLATES = [
     {
         # For Django's admin (/ops/) and Django Ninja's docs page (/api/v1/docs), whose
         # templates are DTL, and for our templates/admin/base_site.html that extends the
-        # admin's. (Form widgets render with Django's default form renderer, which has a DTL
-        # engine of its own.)
+        # admin's.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
+# Form widgets: Django's default renderer (a DTL engine of its own), with the simple
+# widgets' templates built in Python, byte for byte the same (core/renderers.py).
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 # DATABASE
 # ------------------------------------------------------------------------------
