@@ -28,6 +28,16 @@ class CodeStatus(models.TextChoices):
 OPEN_CODE_STATUSES = [CodeStatus.ISSUED, CodeStatus.VERIFIED]
 
 
+def code_status_at(status: str, expires_at: datetime, approve_by, now: datetime) -> str:
+    """A code's status as of `now`, from its stored status and deadlines (`status_at()`, for
+    lists that read the columns without building the model)."""
+    if status == PartnerCode.Status.ISSUED and now >= expires_at:
+        return PartnerCode.Status.EXPIRED
+    if status == PartnerCode.Status.VERIFIED and approve_by and now >= approve_by:
+        return PartnerCode.Status.LAPSED
+    return status
+
+
 class PartnerCode(models.Model):
     Status = CodeStatus
     OPEN_STATUSES = OPEN_CODE_STATUSES
@@ -108,12 +118,7 @@ class PartnerCode(models.Model):
 
     def status_at(self, now: datetime | None = None) -> str:
         """The status as of `now`: expiry and lapse hold on read, before any job records them."""
-        now = now or timezone.now()
-        if self.status == self.Status.ISSUED and now >= self.expires_at:
-            return self.Status.EXPIRED
-        if self.status == self.Status.VERIFIED and self.approve_by and now >= self.approve_by:
-            return self.Status.LAPSED
-        return self.status
+        return code_status_at(self.status, self.expires_at, self.approve_by, now or timezone.now())
 
     def valid_until(self):
         """The last calendar day of validity, in the group's time zone (「YYYY.MM.DD まで」)."""

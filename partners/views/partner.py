@@ -25,11 +25,7 @@ def customers(request):
     codes = selectors.customer_code_list(partner=request.user.partner, query=query)
     page = CountlessPaginator(codes, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    labels = selectors.CUSTOMER_STATUS_LABELS
-    rows = []
-    for code in page:
-        status = code.status_at(now)
-        rows.append((code, status, labels.get(status, status)))
+    rows = [selectors.customer_row(code, now) for code in page]
     return render(
         request,
         "partners/partner/customers.html",

@@ -245,9 +245,7 @@ def test_customers_list_shows_this_partners_customers_with_their_status(
 
     response = as_staff.get(CUSTOMERS)
 
-    statuses = {
-        code.works_group.domain: status for code, status, _label in response.context["rows"]
-    }
+    statuses = {row["domain"]: row["status"] for row in response.context["rows"]}
     assert statuses == {
         "pending": "VERIFIED",
         "done": "USED",
@@ -266,12 +264,8 @@ def test_customers_list_is_searchable(as_staff, partner, staff):
     by_name = as_staff.get(CUSTOMERS, {"q": "水谷"})
     by_domain = as_staff.get(CUSTOMERS, {"q": "kaisha"})
 
-    assert [code.works_group.domain for code, _status, _label in by_name.context["rows"]] == [
-        "mizl"
-    ]
-    assert [code.works_group.domain for code, _status, _label in by_domain.context["rows"]] == [
-        "kaisha"
-    ]
+    assert [row["domain"] for row in by_name.context["rows"]] == ["mizl"]
+    assert [row["domain"] for row in by_domain.context["rows"]] == ["kaisha"]
 
 
 def test_customers_list_shows_25_per_page(as_staff, partner, staff):
@@ -285,8 +279,8 @@ def test_customers_list_shows_25_per_page(as_staff, partner, staff):
     second = as_staff.get(CUSTOMERS, {"page": 2})
 
     assert len(first.context["rows"]) == 25
-    assert first.context["rows"][0][0].works_group.domain == "c25"  # newest first
-    assert [code.works_group.domain for code, _status, _label in second.context["rows"]] == ["c00"]
+    assert first.context["rows"][0]["domain"] == "c25"  # newest first
+    assert [row["domain"] for row in second.context["rows"]] == ["c00"]
     assertContains(first, "?page=2")
 
 
