@@ -9,11 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
+from core.outage import CACHE_OUTAGE_ERRORS
+from core.prepared import PreparedGet
 
 from . import credentials
 from .assertions import InvalidAssertion, assertion_expiry, assertion_verify
@@ -24,6 +27,8 @@ JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 REFRESH_TOKEN = "refresh_token"  # noqa: S105 - the grant type's name
 GRANT_TYPES = (JWT_BEARER, REFRESH_TOKEN)
 TOKEN_TYPE = "Bearer"  # noqa: S105
+PRUNED_KEY = "oauth:pruned"
+PRUNE_EVERY_SECONDS = 60
 
 
 class OAuthError(Exception):
@@ -60,6 +65,13 @@ class IssuedTokens:
     refresh_token: str | None = None
 
 
+# The app of a client ID, with its partner and the staff member it acts as (SQL built once).
+_LIVE_APP = PreparedGet(
+    ApiApp.objects.select_related("partner", "created_by").filter(revoked_at__isnull=True),
+    key="client_id",
+)
+
+
 def client_authenticate(*, client_id: str, client_secret: str) -> ApiApp:
     """The live app whose client ID and secret these are. The secret is compared as a hash in
     constant time; an unknown ID, a wrong secret, a revoked app and an app whose staff member
@@ -68,11 +80,7 @@ def client_authenticate(*, client_id: str, client_secret: str) -> ApiApp:
         raise invalid_request("client_id and client_secret are required.")
     if max(len(client_id), len(client_secret)) > credentials.MAX_CREDENTIAL_LENGTH:
         raise invalid_client()
-    app = (
-        ApiApp.objects.select_related("partner", "created_by")
-        .filter(client_id=client_id, revoked_at__isnull=True)
-        .first()
-    )
+    app = _LIVE_APP.get(client_id)
     digest = credentials.token_digest(client_secret)
     if app is None or not hmac.compare_digest(app.client_secret_hash, digest):
         raise invalid_client()
@@ -119,38 +127,47 @@ def oauth_token_issue(
         claims = assertion_verify(app=app, assertion=assertion, now=now)
     except InvalidAssertion as exc:
         raise invalid_grant(str(exc)) from exc
-    with transaction.atomic():
-        _assertion_spend(app, assertion, claims, now)
-        _expired_prune(now)
-        refresh_raw = credentials.token_generate(credentials.REFRESH_TOKEN_PREFIX)
-        refresh = RefreshToken.objects.create(
-            app=app,
-            token_hash=credentials.token_digest(refresh_raw),
-            scopes=scopes,
-            created_at=now,
-            expires_at=now + timedelta(days=settings.OAUTH_REFRESH_TOKEN_DAYS),
-        )
-        issued = _access_token_create(app, scopes, refresh, now, grant=JWT_BEARER)
-    return replace(issued, refresh_token=refresh_raw)
-
-
-def _expired_prune(now: datetime) -> None:
-    """Tokens past their expiry authenticate nothing: keep the tables to the live ones."""
-    AccessToken.objects.filter(expires_at__lt=now).delete()
-    RefreshToken.objects.filter(expires_at__lt=now).delete()
-
-
-def _assertion_spend(app: ApiApp, assertion: str, claims: dict, now: datetime) -> None:
-    UsedAssertion.objects.filter(expires_at__lt=now).delete()  # replays of these have expired
+    _expired_prune(now)
+    spent = False
     try:
         with transaction.atomic():
+            # First, so that a replay (the unique digest) ends the transaction before anything
+            # is written, with no savepoint around it.
             UsedAssertion.objects.create(
                 app=app,
                 digest=credentials.token_digest(assertion),
                 expires_at=assertion_expiry(claims),
             )
+            spent = True
+            refresh_raw = credentials.token_generate(credentials.REFRESH_TOKEN_PREFIX)
+            refresh = RefreshToken.objects.create(
+                app=app,
+                token_hash=credentials.token_digest(refresh_raw),
+                scopes=scopes,
+                created_at=now,
+                expires_at=now + timedelta(days=settings.OAUTH_REFRESH_TOKEN_DAYS),
+            )
+            issued = _access_token_create(app, scopes, refresh, now, grant=JWT_BEARER)
     except IntegrityError as exc:
+        if spent:
+            raise
         raise invalid_grant("The assertion has already been used.") from exc
+    return replace(issued, refresh_token=refresh_raw)
+
+
+def _expired_prune(now: datetime) -> None:
+    """Tokens past their expiry and spent assertions past theirs authenticate nothing (every
+    check reads the expiry): keep the tables to the live ones. At most once a minute across
+    the processes (a key in the cache), not three deletes on every sign-in; with the cache
+    down, every sign-in prunes."""
+    try:
+        due = cache.add(PRUNED_KEY, True, PRUNE_EVERY_SECONDS)
+    except CACHE_OUTAGE_ERRORS:
+        due = True
+    if due:
+        AccessToken.objects.filter(expires_at__lt=now).delete()
+        RefreshToken.objects.filter(expires_at__lt=now).delete()
+        UsedAssertion.objects.filter(expires_at__lt=now).delete()  # their replays have expired
 
 
 def oauth_token_refresh(

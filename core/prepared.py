@@ -16,7 +16,8 @@ from typing import Any
 from django.db import connections
 from django.db.models.query import get_related_populators
 
-# Only the SQL is kept: any value will do to compile it, since it becomes the one parameter.
+# Only the SQL is kept: any value will do to compile it, since it becomes the one parameter
+# (as the key's field prepares it: 0 for an integer key, "0" for a text one).
 _PLACEHOLDER = 0
 
 
@@ -73,7 +74,7 @@ class PreparedGet:
         queryset = self.queryset.filter(**{self.key: _PLACEHOLDER}).using(using)[:1]
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        if list(params) != [_PLACEHOLDER]:
+        if [str(param) for param in params] != [str(_PLACEHOLDER)]:
             raise ValueError("PreparedGet takes a queryset whose only parameter is the key")
         select, klass_info = compiler.select, compiler.klass_info
         select_fields = klass_info["select_fields"]

@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import jwt
 import pytest
+import redis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.cache import cache
 from django.utils import timezone
 
 from api.models import AccessToken, RefreshToken, UsedAssertion
-from api.oauth import JWT_BEARER
+from api.oauth import JWT_BEARER, PRUNED_KEY
 from api.services import (
     api_app_create,
     api_app_key_regenerate,
@@ -199,6 +201,7 @@ def test_spent_assertions_are_forgotten_once_they_have_expired(client, app_crede
     old = sign(app_credentials)
     assert _exchange(client, app_credentials, assertion=old).status_code == 200
     UsedAssertion.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    cache.delete(PRUNED_KEY)  # a minute later
 
     sign_in(client, app_credentials)
 
@@ -408,6 +411,7 @@ def test_expired_tokens_are_pruned_when_new_ones_are_issued(client, app_credenti
     sign_in(client, app_credentials)
     AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     RefreshToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    cache.delete(PRUNED_KEY)  # a minute later
 
     fresh = sign_in(client, app_credentials)
 
@@ -415,3 +419,31 @@ def test_expired_tokens_are_pruned_when_new_ones_are_issued(client, app_credenti
         token_digest(fresh["access_token"])
     ]
     assert RefreshToken.objects.count() == 1
+
+
+def test_pruning_waits_a_minute_after_the_last(client, app_credentials):
+    """Housekeeping, not security: an expired token authenticates nothing before it is pruned
+    (tests/api/test_scopes.py), so sign-ins prune at most once a minute."""
+    sign_in(client, app_credentials)
+    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    sign_in(client, app_credentials)
+
+    assert AccessToken.objects.count() == 2  # the expired one stays until the minute is up
+
+
+def test_with_the_cache_down_sign_in_works_and_prunes(client, app_credentials, monkeypatch):
+    """The once-a-minute mark lives in the cache; without it, pruning is simply not skipped."""
+
+    def refused(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    sign_in(client, app_credentials)
+    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    monkeypatch.setattr(cache, "add", refused)
+
+    fresh = sign_in(client, app_credentials)
+
+    assert list(AccessToken.objects.values_list("token_hash", flat=True)) == [
+        token_digest(fresh["access_token"])
+    ]
