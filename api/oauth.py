@@ -219,21 +219,23 @@ def _access_token_create(
     return IssuedTokens(access_token=raw, expires_in=lifetime, scope=scope_format(scopes))
 
 
+# An access token of a live app by its secret's digest, with the app, its partner and staff
+# member (SQL built once; the expiry is checked on the row, so that the key is the one value).
+_LIVE_ACCESS_TOKEN = PreparedGet(
+    AccessToken.objects.select_related("app__partner", "app__created_by").filter(
+        app__revoked_at__isnull=True
+    ),
+    key="token_hash",
+)
+
+
 def access_token_authenticate(raw: str, *, now: datetime | None = None) -> AccessToken | None:
     """The live access token whose secret is `raw`, with its app, partner and staff member;
     None when it is wrong or expired, its app revoked or its staff member gone. One query."""
     if not raw or len(raw) > credentials.MAX_CREDENTIAL_LENGTH:
         return None
     now = now or timezone.now()
-    token = (
-        AccessToken.objects.select_related("app__partner", "app__created_by")
-        .filter(
-            token_hash=credentials.token_digest(raw),
-            expires_at__gt=now,
-            app__revoked_at__isnull=True,
-        )
-        .first()
-    )
-    if token is None or not _acts_for_its_partner(token.app):
+    token = _LIVE_ACCESS_TOKEN.get(credentials.token_digest(raw))
+    if token is None or token.expires_at <= now or not _acts_for_its_partner(token.app):
         return None
     return token

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, User
 from accounts.services import audit_record
+from core.prepared import PreparedGet
 
 from . import errors
 from .models import ApiToken
@@ -95,6 +96,13 @@ def api_token_revoke(*, token: ApiToken, by: User, now: datetime | None = None) 
     return token
 
 
+# A live token by its secret's digest, with its partner and staff member (SQL built once).
+_LIVE_TOKEN = PreparedGet(
+    ApiToken.objects.select_related("partner", "created_by").filter(revoked_at__isnull=True),
+    key="token_hash",
+)
+
+
 def api_token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | None:
     """The live token whose secret is `raw`, its last use brought up to `now` (to the
     minute); None for anything else.
@@ -107,11 +115,7 @@ def api_token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None
     now = now or timezone.now()
-    token = (
-        ApiToken.objects.select_related("partner", "created_by")
-        .filter(token_hash=token_digest(raw), revoked_at__isnull=True)
-        .first()
-    )
+    token = _LIVE_TOKEN.get(token_digest(raw))
     if token is None:
         return None
     staff = token.created_by

@@ -61,6 +61,14 @@ def test_a_missing_row_is_none_and_the_sql_is_built_once(super_admin):
     assert queries[0]["sql"] == queries[1]["sql"]
 
 
+def test_a_text_key_is_looked_up_as_text(staff):
+    """The tokens are found by their digest (a text column), the user by its integer ID."""
+    prepared = PreparedGet(User.objects.select_related("partner"), key="email")
+
+    assert _fields(prepared.get(staff.email)) == _fields(User.objects.get(email=staff.email))
+    assert prepared.get("nobody@example.com") is None
+
+
 def test_a_queryset_with_other_parameters_is_refused():
     with pytest.raises(ValueError, match="only parameter"):
         PreparedGet(User.objects.filter(email="x@example.com")).get(1)
