@@ -1,0 +1,30 @@
+"""The templates' `url()` and `static()` are remembered per process, never wrongly."""
+
+from django.templatetags.static import static as django_static
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from core.jinja2 import static, url
+
+
+def test_url_is_reverse():
+    assert url("accounts:company-info") == reverse("accounts:company-info")
+    assert url("api:app-key", 7) == reverse("api:app-key", args=[7])
+    assert url("api:app-key", 8) == reverse("api:app-key", args=[8])
+
+
+def test_url_follows_the_script_prefix():
+    before = url("accounts:company-info")
+    set_script_prefix("/mounted/")
+    try:
+        assert url("accounts:company-info") == "/mounted" + before
+    finally:
+        clear_script_prefix()
+    assert url("accounts:company-info") == before
+
+
+def test_static_is_the_storages_url_and_follows_the_settings(settings):
+    assert static("css/console.css") == django_static("css/console.css")
+
+    settings.STATIC_URL = "/elsewhere/"
+
+    assert static("css/console.css") == "/elsewhere/css/console.css"
