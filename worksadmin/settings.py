@@ -83,7 +83,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "worksadmin.jinja2.environment",
-            "context_processors": CONTEXT_PROCESSORS,
+            "context_processors": [*CONTEXT_PROCESSORS, "core.context_processors.csrf_input"],
         },
     },
     {
