@@ -145,6 +145,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.PARTNER_STAFF
 
     @property
+    def role_label(self) -> str:
+        """The role's name (`get_role_display()`, without rebuilding the choices on each call:
+        the header shows it on every page)."""
+        return self.Role(self.role).label
+
+    @property
     def chooses_language(self) -> bool:
         """Partner staff and operators pick their language; customers get their group's."""
         return not self.is_customer

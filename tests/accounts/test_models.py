@@ -362,3 +362,12 @@ def test_apps_are_named_as_people_read_them_in_the_active_language():
 
 def test_an_app_key_without_a_name_is_shown_as_it_is():
     assert WorksApp.labels_of(["talk", "whiteboard"]) == ["トーク", "whiteboard"]
+
+
+@pytest.mark.parametrize("role", User.Role.values)
+def test_role_label_is_the_role_s_display(role):
+    user = User(role=role)
+
+    with translation.override("en"):
+        assert user.role_label == user.get_role_display()
+    assert user.role_label == user.get_role_display()
