@@ -14,9 +14,9 @@ import html
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template import defaultfilters
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
