@@ -4,9 +4,13 @@
 apart so that the log-in limits (accounts.throttle), which services use, can audit too.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 
 from django.utils import timezone
+
+from core.i18n import per_language
 
 from .models import AuditEvent, Partner, User, WorksGroup
 
@@ -39,3 +43,13 @@ def mask_email(email: str) -> str:
     """`owner@mizl.example` → `ow…@mizl.example`: enough to recognise, not to reuse."""
     local, _at, domain = email.partition("@")
     return f"{local[: 2 if len(local) > 2 else 1]}…@{domain}"
+
+
+@per_language()
+def action_labels() -> Mapping[str, str]:
+    """{action: label} in the active language, translated once per language and process.
+
+    `get_action_display()` rebuilds and hashes every lazy label on each call: a third of
+    the 監査 page's time with 50 rows, far more for a CSV of thousands.
+    """
+    return MappingProxyType({action: str(label) for action, label in AuditEvent.Action.choices})

@@ -9,8 +9,10 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import per_language
 from core.ratelimit import client_ip
 
+from .auditing import action_labels
 from .models import AuditEvent, CompanyInfo
 from .throttle import LoginThrottled, known_device, password_attempt
 
@@ -81,6 +83,20 @@ class LeanSelect(forms.Select):
         return _options_html(self.choices, selected)
 
 
+class ActionSelect(LeanSelect):
+    """監査's action filters: their options built once per language, set of actions and
+    selection (`str()` of ~40 lazy labels was a tenth of the page)."""
+
+    def options_html(self, selected: str) -> str:
+        return _action_options(tuple(value for value, _label in self.choices), selected)
+
+
+@per_language()
+def _action_options(actions: tuple[str, ...], selected: str) -> str:
+    labels = action_labels()
+    return _options_html([(a, labels[a] if a else _("すべて")) for a in actions], selected)
+
+
 def _options_html(choices, selected: str) -> str:
     return format_html_join(
         "\n",
@@ -142,7 +158,7 @@ class AuditFilterForm(forms.Form):
                 if action not in AuditEvent.PARTNER_ACCOUNT_ACTIONS
             ),
         ],
-        widget=LeanSelect,
+        widget=ActionSelect,
     )
 
 
@@ -153,7 +169,7 @@ class AuditExportForm(forms.Form):
         label=_("操作"),
         required=False,
         choices=[("", _("すべて")), *AuditEvent.Action.choices],
-        widget=LeanSelect,
+        widget=ActionSelect,
     )
     date_from = forms.DateField(
         label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})

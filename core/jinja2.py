@@ -26,16 +26,16 @@ from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context, pass_eval_context
 from markupsafe import Markup
 
+from . import i18n
+
 
 @pass_eval_context
 def _finalize(eval_context, value):
     """Every `{{ value }}`, as DTL renders it (`render_value_in_context`): Django's
     `conditional_escape()`, without the cost of its lazy-string wrapper on each value."""
-    if type(value) is not str:
+    if not isinstance(value, str):  # a str (or Markup) is its own local form
         value = localize(template_localtime(value))
-        if hasattr(value, "__html__") or not eval_context.autoescape:
-            return value
-    elif not eval_context.autoescape:
+    if hasattr(value, "__html__") or not eval_context.autoescape:
         return value
     return Markup(html.escape(str(value)))  # noqa: S704 - escaped here, as Django escapes
 
@@ -51,7 +51,7 @@ def _translated(eval_context, message: str, variables: dict) -> str:
 
 @pass_eval_context
 def gettext(eval_context, message: str, **variables) -> str:
-    return _translated(eval_context, translation.gettext(message), variables)
+    return _translated(eval_context, i18n.gettext(message), variables)
 
 
 @pass_eval_context

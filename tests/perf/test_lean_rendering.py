@@ -5,9 +5,16 @@ from datetime import UTC, datetime
 import pytest
 from django import forms
 from django.template import engines
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accounts.forms import TIME_ZONE_CHOICES, AuditFilterForm, LeanSelect, TimeZoneSelect
+from accounts.forms import (
+    TIME_ZONE_CHOICES,
+    ActionSelect,
+    AuditExportForm,
+    AuditFilterForm,
+    LeanSelect,
+    TimeZoneSelect,
+)
 
 ATTRS = [{"id": "id_x"}, {"id": "id_x", "disabled": True, "required": True}]
 
@@ -29,6 +36,17 @@ def test_audit_action_filter_renders_as_djangos_select(value):
     choices = AuditFilterForm.base_fields["action"].choices
     lean = LeanSelect(choices=choices).render("action", value, {"id": "id_action"})
     reference = forms.Select(choices=choices).render("action", value, {"id": "id_action"})
+    assert _same(lean, reference)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("form", [AuditFilterForm, AuditExportForm])
+@pytest.mark.parametrize("value", ["LOGIN", "", None])
+def test_the_action_filters_render_as_djangos_select_in_each_language(form, value, language):
+    choices = form.base_fields["action"].choices
+    with translation.override(language):
+        lean = ActionSelect(choices=choices).render("action", value, {"id": "id_action"})
+        reference = forms.Select(choices=choices).render("action", value, {"id": "id_action"})
     assert _same(lean, reference)
 
 
