@@ -103,9 +103,10 @@ def _forget_urls(*, setting: str, **kwargs) -> None:
         static.cache_clear()
 
 
-def languages() -> list[dict]:
+@i18n.per_language(maxsize=16)
+def languages() -> tuple[dict, ...]:
     """The site's languages for the language menu (`{% get_language_info_list %}`)."""
-    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
+    return tuple(translation.get_language_info(code) for code, _name in settings.LANGUAGES)
 
 
 @pass_context
@@ -124,27 +125,31 @@ def current_menu_item(context, *urls: str) -> str:
     return max((url for url in urls if path.startswith(url)), key=len, default="")
 
 
-# Rendered fragments that depend on nothing but the language and the page's path, by
-# (template, language, path); bounded, so that no path pattern can grow it without end.
-_FRAGMENTS: dict[tuple[str, str, str], Markup] = {}
+# Rendered fragments that depend on nothing but the language, the page's path and the values
+# given, by (template, language, path, values); bounded, so that no path pattern can grow it
+# without end.
+_FRAGMENTS: dict[tuple, Markup] = {}
 FRAGMENTS_MAX = 256
 
 
 @pass_context
-def fragment(context, template_name: str) -> Markup:
+def fragment(context, template_name: str, **values) -> Markup:
     """`{{ fragment("console/_menu.html") }}`: the template rendered once per language and
-    path in this process, for parts of the shell that show no data (the console's menu).
+    path in this process, for parts of the shell that show no data (the consoles' menus).
+    `values` (hashable: a flag from the settings, say) are part of the key and of the
+    template's context.
 
-    Such a template must use nothing of the request but its path (and the active language):
-    no user, tenant or setting that can change while the process runs. One tenant's data can
-    therefore never reach another's page, and a log-out, a role change or a language change
-    leaves nothing stale (tests/perf/test_fragments.py).
+    Such a template must use nothing of the request but its path (and the active language),
+    and no value that belongs to a user or tenant: one tenant's data can therefore never
+    reach another's page, and a log-out, a role change or a language change leaves nothing
+    stale (tests/perf/test_fragments.py).
     """
-    key = (template_name, translation.get_language(), context["request"].path)
+    request = context["request"]
+    key = (template_name, translation.get_language(), request.path, *sorted(values.items()))
     rendered = None if settings.DEBUG else _FRAGMENTS.get(key)  # DEBUG: template edits show
     if rendered is None:
         template = context.environment.get_template(template_name)
-        rendered = Markup(template.render({"request": context["request"]}))  # noqa: S704
+        rendered = Markup(template.render({"request": request, **values}))  # noqa: S704
         if len(_FRAGMENTS) >= FRAGMENTS_MAX:
             _FRAGMENTS.clear()
         _FRAGMENTS[key] = rendered

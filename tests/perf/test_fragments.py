@@ -88,3 +88,31 @@ def test_the_cache_is_bounded(login, super_admin, monkeypatch):
         browser.get(path)
 
     assert len(core_jinja2._FRAGMENTS) <= 2
+
+
+PARTNER_CUSTOMERS = "/partner/"
+
+
+@pytest.mark.parametrize("sandbox", [False, True])
+def test_the_partner_menu_is_the_menu_rendered_afresh_with_or_without_the_sandbox(
+    login, staff, settings, sandbox
+):
+    settings.SANDBOX = sandbox
+    browser = login(staff)
+    cached = [_menu(browser.get(PARTNER_CUSTOMERS)), _menu(browser.get(PARTNER_CUSTOMERS))]
+    settings.DEBUG = True  # no cache
+    fresh = _menu(browser.get(PARTNER_CUSTOMERS))
+
+    assert cached == [fresh, fresh]
+    assert 'href="/partner/" aria-current="page"' in fresh
+    assert ("/partner/sandbox/" in fresh) is sandbox
+
+
+def test_the_sandbox_flag_is_part_of_the_partner_menu_s_key(login, staff, settings):
+    browser = login(staff)
+    settings.SANDBOX = False
+    without = _menu(browser.get(PARTNER_CUSTOMERS))
+    settings.SANDBOX = True
+    with_sandbox = _menu(browser.get(PARTNER_CUSTOMERS))
+
+    assert without != with_sandbox
