@@ -178,7 +178,14 @@ def _customer_contracts(partner: Partner) -> QuerySet[PartnerContract]:
     # walk needs.
     return PartnerContract.objects.filter(
         partner=partner, works_group__company_info__isnull=False
-    ).select_related("works_group__company_info", "partner")
+    ).select_related("works_group__company_info")
+
+
+def _with_partner(contracts: list[PartnerContract], partner: Partner) -> list[PartnerContract]:
+    """Every contract listed is `partner`'s: it is set on them rather than joined per row."""
+    for contract in contracts:
+        contract.partner = partner
+    return contracts
 
 
 def customer_contract_list(
@@ -208,7 +215,7 @@ def customer_contract_list(
         contracts = contracts.filter(_after(position["name"], position["id"], descending))
     sort = [CUSTOMER_SORT_NAME, CUSTOMER_SORT_TIEBREAK]
     contracts = contracts.order_by(*(f"-{key}" if descending else key for key in sort))
-    rows = list(contracts[: count + 1])
+    rows = _with_partner(list(contracts[: count + 1]), partner)
     if len(rows) <= count:
         return CustomerPage(contracts=rows, next_cursor=None)
     last = rows[count - 1]
@@ -233,4 +240,5 @@ def _after(name: str, group_id: int, descending: bool) -> Q:
 def customer_contract_get(*, partner: Partner, domain_id: int) -> PartnerContract | None:
     """The contract of the group `domain_id` if it switched to `partner`; None otherwise (a
     group that exists but is another partner's customer reads the same as none)."""
-    return _customer_contracts(partner).filter(works_group_id=domain_id).first()
+    contracts = list(_customer_contracts(partner).filter(works_group_id=domain_id)[:1])
+    return _with_partner(contracts, partner)[0] if contracts else None
