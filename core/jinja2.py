@@ -44,7 +44,11 @@ def _translated(eval_context, message: str, variables: dict) -> str:
     """Django's translation tags: the message is trusted markup (a template's literal is safe
     in DTL, so are its translations) and its `%(name)s` values are rendered as `{{ value }}`.
     As in Jinja's newstyle gettext, a message is always %-formatted: a literal % is %%."""
-    values = {name: _finalize(eval_context, value) for name, value in variables.items()}
+    values = (
+        {name: _finalize(eval_context, value) for name, value in variables.items()}
+        if variables
+        else {}
+    )
     message = message % values
     return mark_safe(message) if eval_context.autoescape else message  # noqa: S308
 
@@ -189,7 +193,10 @@ def environment(**options) -> Environment:
     # The newstyle calls of Jinja's install_gettext_translations(), but with the values
     # rendered as DTL's {% blocktranslate %} renders them (Jinja's escape them with
     # markupsafe, &#39; for ', and skip the time zone and formats: pages would change).
+    # `_()` calls ours directly (the extension's `_` is an alias that looks `gettext` up and
+    # calls it again: a tenth of the wizard's rendering).
     env.globals.update(gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
+    env.globals["_"] = gettext
     env.newstyle_gettext = True
     env.globals.update(
         url=url,
