@@ -54,6 +54,8 @@ def environ(path: str, cookie: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per page (the median)")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first")
     parser.add_argument("page", nargs="*", help=f"default: every page ({', '.join(PAGES)})")
     args = parser.parse_args()
     if unknown := set(args.page) - set(PAGES):
@@ -70,19 +72,26 @@ def main() -> None:
     for name in args.page or PAGES:
         path, who, marker = PAGES[name]
         cookie = cookie_header(state, state[who] if who else None).get("Cookie", "")
+        _requests(app, name, path, cookie, marker, args.warmup)
         rounds = []
-        for _round in range(5):
+        for _round in range(args.rounds):
             started = time.process_time()
-            for _ in range(args.requests):
-                response = app(environ(path, cookie), lambda status, headers: None)
-                if response.status_code != 200:
-                    raise SystemExit(f"{name}: status {response.status_code}")
-                body = b"".join(response)
-                response.close()
-            rounds.append((time.process_time() - started) / args.requests * 1000)
-            if marker not in body:
-                raise SystemExit(f"{name}: the page did not show {marker!r}")
-        print(f"{name:<20} {statistics.median(rounds):6.2f} ms CPU per request", flush=True)
+            _requests(app, name, path, cookie, marker, args.requests)
+            rounds.append((time.process_time() - started) / max(args.requests, 1) * 1000)
+        if rounds:
+            print(f"{name:<20} {statistics.median(rounds):6.2f} ms CPU per request", flush=True)
+
+
+def _requests(app, name: str, path: str, cookie: str, marker: bytes, count: int) -> None:
+    """`count` requests of the page, each checked: 200 and the page's marker."""
+    for _ in range(count):
+        response = app(environ(path, cookie), lambda status, headers: None)
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: status {response.status_code}")
+        body = b"".join(response)
+        response.close()
+        if marker not in body:
+            raise SystemExit(f"{name}: the page did not show {marker!r}")
 
 
 if __name__ == "__main__":
