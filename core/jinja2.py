@@ -82,9 +82,13 @@ def url(name: str, *args, **kwargs) -> str:
     Remembered per process by everything a URL depends on (the URLconf, the script prefix,
     the language, the arguments): the shell alone reverses seven names on every page, at
     ~20 µs each."""
-    if kwargs:
-        return reverse(name, args=args, kwargs=kwargs)
-    return _reversed(get_urlconf(), get_script_prefix(), translation.get_language(), name, args)
+    if not kwargs:
+        try:
+            language = translation.get_language()
+            return _reversed(get_urlconf(), get_script_prefix(), language, name, args)
+        except TypeError:  # an argument that cannot be a key: not remembered
+            pass
+    return reverse(name, args=args, kwargs=kwargs)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -12,6 +12,17 @@ def test_url_is_reverse():
     assert url("api:app-key", 8) == reverse("api:app-key", args=[8])
 
 
+class Unhashable:
+    __hash__ = None
+
+    def __str__(self) -> str:
+        return "7"
+
+
+def test_an_unhashable_argument_is_reversed_without_being_remembered():
+    assert url("api:app-key", Unhashable()) == reverse("api:app-key", args=[7])
+
+
 def test_url_follows_the_script_prefix():
     before = url("accounts:company-info")
     set_script_prefix("/mounted/")
