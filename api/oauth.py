@@ -165,9 +165,10 @@ def _expired_prune(now: datetime) -> None:
     except CACHE_OUTAGE_ERRORS:
         due = True
     if due:
-        AccessToken.objects.filter(expires_at__lt=now).delete()
-        RefreshToken.objects.filter(expires_at__lt=now).delete()
-        UsedAssertion.objects.filter(expires_at__lt=now).delete()  # their replays have expired
+        with transaction.atomic():
+            AccessToken.objects.filter(expires_at__lt=now).delete()
+            RefreshToken.objects.filter(expires_at__lt=now).delete()
+            UsedAssertion.objects.filter(expires_at__lt=now).delete()  # replays have expired
 
 
 def oauth_token_refresh(
