@@ -14,6 +14,8 @@ import redis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import AccessToken, RefreshToken, UsedAssertion
@@ -447,3 +449,19 @@ def test_with_the_cache_down_sign_in_works_and_prunes(client, app_credentials, m
     assert list(AccessToken.objects.values_list("token_hash", flat=True)) == [
         token_digest(fresh["access_token"])
     ]
+
+
+def test_a_sign_in_is_five_statements_after_the_minute_s_pruning(client, app_credentials):
+    """The client's row, then the spent assertion, the refresh and access tokens and the
+    audit event, in one transaction; pruning happens at most once a minute."""
+    sign_in(client, app_credentials)  # this minute's pruning
+
+    with CaptureQueriesContext(connection) as queries:
+        sign_in(client, app_credentials)
+
+    statements = [
+        query["sql"].split()[0]
+        for query in queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
+    ]
+    assert statements == ["SELECT", "INSERT", "INSERT", "INSERT", "INSERT"]
