@@ -27,11 +27,15 @@ def _empty_cache():
     core_jinja2._FRAGMENTS.clear()
 
 
-def test_the_cached_menu_is_the_menu_rendered_afresh(login, super_admin, settings):
-    browser = login(super_admin)
-    cached = [_menu(browser.get(COMPANY)), _menu(browser.get(COMPANY))]
+def _cached_then_fresh(browser, path: str, settings) -> tuple[list[str], str]:
+    """The menu of `path` twice as the cache serves it, then rendered afresh (DEBUG)."""
+    cached = [_menu(browser.get(path)), _menu(browser.get(path))]
     settings.DEBUG = True  # no cache
-    fresh = _menu(browser.get(COMPANY))
+    return cached, _menu(browser.get(path))
+
+
+def test_the_cached_menu_is_the_menu_rendered_afresh(login, super_admin, settings):
+    cached, fresh = _cached_then_fresh(login(super_admin), COMPANY, settings)
 
     assert cached == [fresh, fresh]
     assert 'href="/console/settings/company/" aria-current="page"' in fresh
@@ -98,10 +102,7 @@ def test_the_partner_menu_is_the_menu_rendered_afresh_with_or_without_the_sandbo
     login, staff, settings, sandbox
 ):
     settings.SANDBOX = sandbox
-    browser = login(staff)
-    cached = [_menu(browser.get(PARTNER_CUSTOMERS)), _menu(browser.get(PARTNER_CUSTOMERS))]
-    settings.DEBUG = True  # no cache
-    fresh = _menu(browser.get(PARTNER_CUSTOMERS))
+    cached, fresh = _cached_then_fresh(login(staff), PARTNER_CUSTOMERS, settings)
 
     assert cached == [fresh, fresh]
     assert 'href="/partner/" aria-current="page"' in fresh
