@@ -5,12 +5,13 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import per_language
 from core.ratelimit import client_ip
+from core.renderers import select_tag
 
 from .auditing import action_labels
 from .models import AuditEvent, CompanyInfo
@@ -77,7 +78,7 @@ class LeanSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         options = self.options_html("" if value is None else str(value))
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(attrs), options)
+        return mark_safe(select_tag(name, attrs, f"\n{options}"))  # noqa: S308 - escaped there
 
     def options_html(self, selected: str) -> str:
         return _options_html(self.choices, selected)

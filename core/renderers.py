@@ -77,16 +77,21 @@ def _multiple_input(widget: dict, include) -> str:
     return "".join(parts)
 
 
+def select_tag(name: str, attrs: dict, inner: str) -> str:
+    """The `<select>` of django/forms/widgets/select.html around `inner` (its options, each
+    after a line break): shared with accounts.forms.LeanSelect, which builds its own options."""
+    return f'<select name="{_value(name)}"{_attrs(attrs)}>{inner}\n</select>'
+
+
 def _select(widget: dict, include) -> str:
-    parts = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = []
     for group, options, _index in widget["optgroups"]:
         if group:
             parts.append(f'\n  <optgroup label="{_value(group)}">')
         parts.extend(f"\n  {include(option)}" for option in options)
         if group:
             parts.append("\n  </optgroup>")
-    parts.append("\n</select>\n")
-    return "".join(parts)
+    return select_tag(widget["name"], widget["attrs"], "".join(parts)) + "\n"
 
 
 def _select_option(widget: dict, include) -> str:
