@@ -7,13 +7,18 @@ An attempt is counted first and decided after (`acquire`): the cache's atomic in
 hands out places, so a burst of simultaneous attempts gets exactly `limit` of them, never
 more. The caller gives the place back (`release`) when the attempt turns out not to be one
 that counts (a success, or an error that reveals nothing).
+
+With Redis (production) an attempt is one script run by the server, so one round trip for
+all its keys, and the window is the count's own expiry. Any other cache (local memory in
+development) goes through Django's cache API: five operations per key.
 """
 
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from .outage import CACHE_OUTAGE_ERRORS
 
@@ -39,6 +44,8 @@ def acquire(keys: list[str], *, limit: int, window: int) -> int:
     0: the attempt may go ahead and stays counted until `release(keys)`. Otherwise the
     seconds until every window that is full closes; the attempt is then not counted.
     """
+    if _redis():
+        return _redis_script(_ACQUIRE, keys, limit, window)
     now = time.time()
     wait = 0
     for key in keys:
@@ -56,6 +63,12 @@ def release(keys: list[str]) -> None:
     Never fails the request: the attempt it gives back has already been answered, and an
     unreachable cache only means one place stays taken until the window closes.
     """
+    if _redis():
+        try:
+            _redis_script(_RELEASE, keys)
+        except CACHE_OUTAGE_ERRORS as exc:
+            logger.warning("could not release a rate-limit place: %s", type(exc).__name__)
+        return
     for key in keys:
         try:
             cache.decr(key)
@@ -101,3 +114,55 @@ def _increment(key: str, *, window: int, now: float) -> tuple[int, float]:
     cache.add(closes_key, now + window, window)
     closes = cache.get(closes_key)
     return count, (now + window if closes is None else closes)
+
+
+# Redis ---------------------------------------------------------------------------------------
+# Run by the server as one atomic step, so nothing else happens between its commands.
+
+# KEYS: the counts; ARGV: limit, window in seconds. Returns the seconds to wait, 0 to go
+# ahead. A count without an expiry (its window's first place) gets the window as expiry;
+# when a window is full, every place this attempt took is given back.
+_ACQUIRE = """
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local wait = 0
+for _, key in ipairs(KEYS) do
+    local count = redis.call('INCR', key)
+    local left = redis.call('PTTL', key)
+    if left < 0 then
+        redis.call('EXPIRE', key, window)
+        left = window * 1000
+    end
+    if count > limit then
+        wait = math.max(wait, math.floor(left / 1000) + 1)
+    end
+end
+if wait > 0 then
+    for _, key in ipairs(KEYS) do
+        redis.call('DECR', key)
+    end
+end
+return wait
+"""
+
+# KEYS: the counts to give a place back to; a window that has closed is left closed.
+_RELEASE = """
+for _, key in ipairs(KEYS) do
+    if redis.call('EXISTS', key) == 1 then
+        redis.call('DECR', key)
+    end
+end
+return 0
+"""
+
+
+def _redis() -> bool:
+    return isinstance(caches["default"], RedisCache)
+
+
+def _redis_script(script: str, keys: list[str], *args) -> int:
+    """`script` run once by the cache's Redis over the cache's own names for `keys` (its key
+    prefix and version). Writes all go to the first server, as Django's writes do."""
+    redis_cache = caches["default"]
+    client = redis_cache._cache.get_client(write=True)
+    names = [redis_cache.make_and_validate_key(key) for key in keys]
+    return int(client.register_script(script)(keys=names, args=args))
