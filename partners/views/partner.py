@@ -25,7 +25,8 @@ def customers(request):
     codes = selectors.customer_code_list(partner=request.user.partner, query=query)
     page = CountlessPaginator(codes, CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [selectors.customer_row(code, now) for code in page]
+    labels = selectors.customer_status_labels()
+    rows = [selectors.customer_row(code, now, labels) for code in page]
     return render(
         request,
         "partners/partner/customers.html",

@@ -257,6 +257,27 @@ def test_customers_list_shows_this_partners_customers_with_their_status(
     assertNotContains(response, "他社の顧客")
 
 
+def test_customers_list_shows_statuses_in_the_staff_members_language_at_once(
+    as_staff, partner, staff
+):
+    """The labels are translated once per language and kept: a language change shows on the
+    very next page, and switching back shows the first language's again."""
+    verified_for(partner, staff, "pending", "承認待ち商事")
+    assertContains(as_staff.get(CUSTOMERS), '<span class="status status-verified">承認待ち</span>')
+
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+    english = as_staff.get(CUSTOMERS)
+    staff.language = "ja"
+    staff.save(update_fields=["language"])
+    japanese = as_staff.get(CUSTOMERS)
+
+    assertContains(english, "Awaiting approval")
+    assertNotContains(english, ">承認待ち<")
+    assertContains(japanese, ">承認待ち<")
+    assertNotContains(japanese, "Awaiting approval")
+
+
 def test_customers_list_is_searchable(as_staff, partner, staff):
     verified_for(partner, staff, "mizl", "水谷建設")
     verified_for(partner, staff, "kaisha", "株式会社カイシャ")
