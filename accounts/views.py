@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import FlowError
 from core.pagination import CountlessPaginator
 
-from . import exports, services
+from . import exports, selectors, services
 from .auditing import action_labels
 from .decorators import customer_required, super_admin_required
 from .forms import AuditExportForm, AuditFilterForm, CompanyInfoForm, EmailAuthenticationForm
@@ -157,20 +157,12 @@ def company_info(request):
     )
 
 
-def _audit_events(request):
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.filter(works_group=request.user.works_group)
-    if form.is_valid() and form.cleaned_data["action"]:
-        events = events.filter(action=form.cleaned_data["action"])
-    return form, events
-
-
 @customer_required
 def audit(request):
     """監査: newest first, filterable by action, paginated."""
-    form, events = _audit_events(request)
-    # Rows as dicts of the four columns shown: no model instance per row.
-    events = events.values("created_at", "actor_label", "action", "details")
+    form = AuditFilterForm(request.GET or None)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    events = selectors.audit_rows(works_group_id=request.user.works_group_id, action=action)
     page = CountlessPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = action_labels()
     for event in page:

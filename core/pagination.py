@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 
+from .prepared import BoundValues
+
 MAX_PAGES = 200
 
 
@@ -61,10 +63,13 @@ class CountlessPage(Sequence):
 class CountlessPaginator:
     """`Paginator(...).get_page(number)` without the COUNT(*).
 
-    `num_pages` is known only once the last page has been fetched (else None).
+    `object_list` is a queryset or the rows of a `PreparedValues` (`bind()`). `num_pages`
+    is known only once the last page has been fetched (else None).
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, max_pages: int = MAX_PAGES):
+    def __init__(
+        self, object_list: QuerySet | BoundValues, per_page: int, *, max_pages: int = MAX_PAGES
+    ):
         self.object_list = object_list
         self.per_page = per_page
         self.max_pages = max_pages
@@ -83,7 +88,7 @@ class CountlessPaginator:
         if not rows and number > 1:
             # Rare (an old link, a hand-edited URL): count what lies before, never more
             # than the bound allows, to land on the last page.
-            before = self.object_list[: (number - 1) * self.per_page].count()
+            before = self._count(upto=(number - 1) * self.per_page)
             number = max(1, -(-before // self.per_page))
             rows = self._rows(number)
         more = len(rows) > self.per_page
@@ -92,6 +97,11 @@ class CountlessPaginator:
         if not has_next:
             self.num_pages = number
         return CountlessPage(rows[: self.per_page], number, has_next=has_next, paginator=self)
+
+    def _count(self, *, upto: int) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list[:upto].count()
+        return self.object_list.count(upto)  # core.prepared.BoundValues
 
     def _rows(self, number: int) -> list:
         """The page's rows and, if there is one, the first row of the next page."""

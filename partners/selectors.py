@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Partner, WorksGroup
 from core.cursors import cursor_decode, cursor_encode
 from core.i18n import per_language
-from core.prepared import PreparedGet
+from core.prepared import BoundValues, PreparedGet, PreparedValues
 
 from . import errors
 from .models import PartnerCode, PartnerContract, code_status_at
@@ -123,11 +123,8 @@ def settlement_get(*, works_group: WorksGroup, now: datetime) -> Settlement:
     )
 
 
-def customer_code_list(*, partner: Partner, query: str = "") -> QuerySet[dict]:
-    """The codes this partner verified: pending approval, completed, declined, lapsed; one
-    dict per code of what the list shows (no model instances: a page of 25 rows cost as much
-    to build as the rest of the page). `customer_row()` adds the status as of now."""
-    codes = PartnerCode.objects.filter(verified_partner=partner)
+def _customer_codes(verified_partner: int, query: str = "") -> QuerySet[dict]:
+    codes = PartnerCode.objects.filter(verified_partner=verified_partner)
     if query:
         codes = codes.filter(
             Q(works_group__domain__icontains=query)
@@ -143,6 +140,18 @@ def customer_code_list(*, partner: Partner, query: str = "") -> QuerySet[dict]:
         company_name=F("works_group__company_info__company_name"),
         verified_by_email=F("verified_by__email"),
     )
+
+
+_CUSTOMER_CODES = PreparedValues(_customer_codes)
+
+
+def customer_code_list(*, partner: Partner, query: str = "") -> BoundValues:
+    """The codes this partner verified: pending approval, completed, declined, lapsed; one
+    dict per code of what the list shows (no model instances: a page of 25 rows cost as much
+    to build as the rest of the page), its SQL built once with a search and once without.
+    `customer_row()` adds the status as of now."""
+    search = {"query": query} if query else {}
+    return _CUSTOMER_CODES.bind(verified_partner=partner.pk, **search)
 
 
 @per_language()

@@ -1,5 +1,6 @@
 """The signed-in user is loaded with SQL compiled once per process (core/prepared.py): the
-same instances as the ORM's own query, read afresh on every request."""
+same instances as the ORM's own query, read afresh on every request. The long lists (監査, the
+partner's customers) likewise: the ORM's rows, the SQL built once per shape."""
 
 import pytest
 from django.db import connection
@@ -7,16 +8,21 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts import selectors as accounts_selectors
 from accounts.backends import TenantModelBackend
-from accounts.models import CompanyInfo, Language, User
-from core.prepared import PreparedGet
+from accounts.models import AuditEvent, CompanyInfo, Language, User
+from accounts.selectors import audit_rows
+from core.pagination import CountlessPaginator
+from core.prepared import PreparedGet, PreparedValues
 from partners.models import PartnerCode
-from partners.selectors import _WIZARD_CODE
+from partners.selectors import _WIZARD_CODE, _customer_codes, customer_code_list
 from tests.factories import (
     PASSWORD,
+    AuditEventFactory,
     PartnerCodeFactory,
     PartnerContractFactory,
     UserFactory,
+    WorksGroupFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +126,88 @@ def test_the_wizard_s_code_is_the_orm_s_with_the_same_relations(state, group):
             assert contract is None
         assert _fields(loaded.works_group.company_info) == _fields(orm.works_group.company_info)
     assert len(queries) == 0
+
+
+# Lists: PreparedValues ------------------------------------------------------------------------
+
+AUDIT_COLUMNS = ("created_at", "actor_label", "action", "details")
+
+
+@pytest.fixture
+def audit_log(group):
+    for n in range(7):
+        action = AuditEvent.Action.LOGIN if n % 2 else AuditEvent.Action.CODE_ISSUED
+        AuditEventFactory(works_group=group, action=action, details={"n": n, "ip": "192.0.2.1"})
+    AuditEventFactory(works_group=WorksGroupFactory())  # another tenant's
+    return group
+
+
+@pytest.mark.parametrize("action", ["", AuditEvent.Action.LOGIN, AuditEvent.Action.LOGIN_FAILED])
+@pytest.mark.parametrize(("start", "stop"), [(0, 3), (3, 6), (6, 9), (0, 50)])
+def test_audit_rows_are_the_orm_s_rows(audit_log, action, start, stop):
+    events = AuditEvent.objects.filter(works_group=audit_log)
+    if action:
+        events = events.filter(action=action)
+    expected = list(events.values(*AUDIT_COLUMNS)[start:stop])
+
+    rows = audit_rows(works_group_id=audit_log.pk, action=action)[start:stop]
+
+    assert rows == expected
+    assert all(isinstance(row["details"], dict) for row in rows)  # converted as the ORM does
+
+
+SEARCHES = ["", "水谷", "MIZ", "100%", "a_b", "back\\slash", "'; drop", "zzz"]
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_customer_rows_are_the_orm_s_rows_whatever_the_search(partner, staff, query):
+    names = ["水谷建設", "Mizutani 100% Ltd", "a_b商事", "axb商事", "back\\slash", "'; drop"]
+    for n, name in enumerate(names):
+        PartnerCodeFactory(
+            works_group=WorksGroupFactory(domain=f"d{n}", company_info__company_name=name),
+            verified=True,
+            verified_partner=partner,
+            verified_by=staff,
+        )
+    expected = list(_customer_codes(partner.pk, query)[:50])
+
+    rows = customer_code_list(partner=partner, query=query)[0:50]
+
+    assert rows == expected
+    assert len(rows) == {"": 6, "水谷": 1, "MIZ": 1, "100%": 1, "a_b": 1, "zzz": 0}.get(
+        query, 1
+    )  # % and _ are matched as themselves, not as LIKE's wildcards
+
+
+def test_list_sql_is_built_once_per_shape(audit_log, monkeypatch):
+    prepared = PreparedValues(accounts_selectors._AUDIT_ROWS.build)
+    built = []
+    original = PreparedValues._compile
+
+    def compile_counted(self, connection, shape):
+        built.append(shape)
+        return original(self, connection, shape)
+
+    monkeypatch.setattr(PreparedValues, "_compile", compile_counted)
+    for page in range(3):
+        prepared.rows(page * 2, 2, works_group=audit_log.pk)
+        prepared.rows(page * 2, 2, works_group=audit_log.pk, action="LOGIN")
+
+    assert len(built) == 2  # without and with the filter, once each
+    with CaptureQueriesContext(connection) as queries:  # and every call reads the rows
+        prepared.rows(0, 2, works_group=audit_log.pk)
+    assert len(queries) == 1
+
+
+def test_a_list_query_must_use_every_value_and_binds_only_numbers_and_texts(audit_log):
+    ignores = PreparedValues(lambda works_group: AuditEvent.objects.values("action"))
+    with pytest.raises(ValueError, match="works_group"):
+        ignores.rows(0, 1, works_group=audit_log.pk)
+    with pytest.raises(TypeError):
+        accounts_selectors._AUDIT_ROWS.rows(0, 1, works_group=audit_log)
+
+
+def test_a_page_past_the_end_of_prepared_rows_is_the_last_page(audit_log):
+    page = CountlessPaginator(audit_rows(works_group_id=audit_log.pk), 3).get_page(9)
+
+    assert (page.number, len(page), page.has_next()) == (3, 1, False)
