@@ -1,19 +1,19 @@
 """Reads shared by the console pages."""
 
-from core.prepared import BoundValues, PreparedValues
+from core.prepared import BoundList, PreparedList
 
 from .models import AuditEvent, User
 
 # 監査's rows: the four columns shown, newest first (the index audit_group_recent), as dicts;
 # the SQL built once per connection, with and without the action filter.
-_AUDIT_ROWS = PreparedValues(
+_AUDIT_ROWS = PreparedList(
     lambda works_group, **action: AuditEvent.objects.filter(
         works_group=works_group, **action
     ).values("created_at", "actor_label", "action", "details")
 )
 
 
-def audit_rows(*, works_group_id: int, action: str = "") -> BoundValues:
+def audit_rows(*, works_group_id: int, action: str = "") -> BoundList:
     """The group's audit events, newest first, of one action if `action`: for a paginator."""
     return _AUDIT_ROWS.bind(works_group=works_group_id, **({"action": action} if action else {}))
 

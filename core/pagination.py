@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 
-from .prepared import BoundValues
+from .prepared import BoundList
 
 MAX_PAGES = 200
 
@@ -63,12 +63,12 @@ class CountlessPage(Sequence):
 class CountlessPaginator:
     """`Paginator(...).get_page(number)` without the COUNT(*).
 
-    `object_list` is a queryset or the rows of a `PreparedValues` (`bind()`). `num_pages`
+    `object_list` is a queryset or the rows of a `PreparedList` (`bind()`). `num_pages`
     is known only once the last page has been fetched (else None).
     """
 
     def __init__(
-        self, object_list: QuerySet | BoundValues, per_page: int, *, max_pages: int = MAX_PAGES
+        self, object_list: QuerySet | BoundList, per_page: int, *, max_pages: int = MAX_PAGES
     ):
         self.object_list = object_list
         self.per_page = per_page
@@ -101,7 +101,7 @@ class CountlessPaginator:
     def _count(self, *, upto: int) -> int:
         if isinstance(self.object_list, QuerySet):
             return self.object_list[:upto].count()
-        return self.object_list.count(upto)  # core.prepared.BoundValues
+        return self.object_list.count(upto)  # core.prepared.BoundList
 
     def _rows(self, number: int) -> list:
         """The page's rows and, if there is one, the first row of the next page."""

@@ -1,12 +1,16 @@
-"""A query the app runs on (nearly) every request, compiled to SQL once per process.
+"""Queries the app runs on (nearly) every request, compiled to SQL once per process.
 
-Django builds a query's SQL anew each time it runs; for the signed-in user with its tenant
-(three tables, ~50 columns) or the wizard's code with its contract and partners, that is
-most of the work of loading it. `PreparedGet` compiles the queryset once per connection and
-then only sends the SQL with the new key, building the model instances with Django's own
-row-to-instance machinery, so the result is what `queryset.filter(key=…).first()` returns
-(tests compare the two field by field). The row itself is read from the database every
-time: nothing about it is cached.
+Django builds a query's SQL anew each time it runs: for the signed-in user with its tenant
+(three tables, ~50 columns), the wizard's code with its contract and partners, or a page of
+a long list, that is most of the work of reading it. Here a queryset is compiled once per
+connection and shape, with stand-ins for its values; after that a call only binds the new
+values into the SQL and turns the rows into what the ORM returns, with Django's own
+machinery (dicts for `.values()`, model instances with their `select_related` relations
+otherwise; tests compare the two). The rows themselves are read from the database every
+time: nothing about them is cached.
+
+- `PreparedList(build)`: `build(**values)[offset:offset + limit]`, for a paginated list.
+- `PreparedGet(queryset, key=…)`: `queryset.filter(<key>=value).first()`.
 """
 
 import weakref
@@ -14,123 +18,101 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
-# Only the SQL is kept: any value will do to compile it, since it becomes the one parameter
-# (as the key's field prepares it: 0 for an integer key, "0" for a text one).
-_PLACEHOLDER = 0
+# Stand-ins for the values while a query is compiled; each is found again among the compiled
+# query's parameters, as itself or, for a LIKE lookup, inside its pattern.
+_TEXT_STAND_IN = "\x00{}\x00"  # no %, _ or \, which a LIKE pattern escapes
+_NUMBER_STAND_IN = 1_987_650_000  # + the value's place; inside a 32-bit integer
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    model: Any
-    fields_start: int
-    fields_end: int
-    init_list: list[str]
-    converters: dict
-    populators: list
-    compiler: Any
-    fetch_mode: Any
-
-
-class PreparedGet:
-    """`queryset.filter(<key>=value).first()`, its SQL built once per connection.
-
-    `key` is the one field the query is looked up by (the primary key unless said otherwise);
-    the queryset carries everything else (joins, order) and may have no parameter of its own.
-    """
-
-    def __init__(self, queryset, *, key: str = "pk"):
-        self.queryset = queryset
-        self.key = key
-        # Per connection (Django's connections are per thread): the converters use it.
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def get(self, value, *, using: str = "default"):
-        """The first instance whose key is `value`, its select_related relations filled; None
-        if there is no such row."""
-        connection = connections[using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, [value])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if compiled.converters:
-            row = next(compiled.compiler.apply_converters([row], compiled.converters))
-        instance = compiled.model.from_db(
-            using,
-            compiled.init_list,
-            row[compiled.fields_start : compiled.fields_end],
-            fetch_mode=compiled.fetch_mode,
-        )
-        for populator in compiled.populators:
-            populator.populate(row, instance)
-        return instance
-
-    def _compile(self, connection) -> _Compiled:
-        using = connection.alias
-        queryset = self.queryset.filter(**{self.key: _PLACEHOLDER}).using(using)[:1]
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        if [str(param) for param in params] != [str(_PLACEHOLDER)]:
-            raise ValueError("PreparedGet takes a queryset whose only parameter is the key")
-        select, klass_info = compiler.select, compiler.klass_info
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
-        compiled = _Compiled(
-            sql=sql,
-            model=klass_info["model"],
-            fields_start=start,
-            fields_end=end,
-            init_list=[column[0].target.attname for column in select[start:end]],
-            converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
-            populators=get_related_populators(klass_info, select, using, queryset._fetch_mode),
-            compiler=compiler,
-            fetch_mode=queryset._fetch_mode,
-        )
-        self._compiled[connection] = compiled
-        return compiled
-
-
-# Stand-ins for the parameters while a query is compiled; each is found again among the
-# compiled query's parameters, as itself or, for a LIKE lookup, inside its pattern.
-_TEXT_STAND_IN = "\x00{}\x00"  # no %, _ or \, which a LIKE pattern escapes
-_NUMBER_STAND_IN = 1_987_650_000  # + the parameter's place; inside a 32-bit integer
+    sql: str  # without LIMIT/OFFSET
+    params: list  # each a constant of the query, or a value's (name, prefix, suffix, like)
+    reader: "_Reader"
 
 
 @dataclass(frozen=True)
-class _CompiledRows:
-    sql: str
-    params: list  # each: a constant, or (name, prefix, suffix, like)
-    names: list[str]
-    converters: dict
+class _Reader:
+    """Turns a compiled query's rows into the ORM's results."""
+
     compiler: Any
+    converters: dict
+    names: list[str] | None  # a `.values()` queryset's keys; None for model instances
+    model: Any = None
+    fields: slice = slice(0)
+    init_list: tuple[str, ...] = ()
+    populators: tuple = ()
+    fetch_mode: Any = None
+
+    @classmethod
+    def of(cls, queryset, compiler) -> "_Reader":
+        """For `queryset`, compiled by `compiler` (its `as_sql()` done)."""
+        query = queryset.query
+        select = compiler.select
+        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        if queryset._iterable_class is ValuesIterable:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return cls(compiler, converters, names)
+        if (
+            queryset._iterable_class is not ModelIterable
+            or compiler.annotation_col_map
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+        ):
+            raise ValueError("prepared queries read model instances or .values() dicts only")
+        klass_info = compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        using = queryset.db
+        return cls(
+            compiler,
+            converters,
+            None,
+            model=klass_info["model"],
+            fields=slice(start, end),
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            populators=tuple(
+                get_related_populators(klass_info, select, using, queryset._fetch_mode)
+            ),
+            fetch_mode=queryset._fetch_mode,
+        )
+
+    def read(self, rows: list, using: str) -> list:
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.names is not None:
+            return [dict(zip(self.names, row, strict=True)) for row in rows]
+        found = []
+        for row in rows:
+            instance = self.model.from_db(
+                using, self.init_list, row[self.fields], fetch_mode=self.fetch_mode
+            )
+            for populator in self.populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
 
 
-class PreparedValues:
-    """A list read as dicts (`.values()`), its SQL built once per connection and shape.
+class PreparedList:
+    """A list, its SQL built once per connection and shape.
 
-    `build(**values)` returns the `.values()` queryset for the given values (its filter, its
-    order); which values are given is the query's shape (a list with and without a search,
-    say), and each shape is compiled once, with stand-ins for the values. After that a page
-    only binds the values into the SQL: `rows(offset, limit, **values)` returns what
-    `build(**values)[offset:offset + limit]` returns (tests compare the two). A value is a
-    number or a text; as a LIKE lookup's (`icontains`) its pattern is escaped as Django
-    escapes it. Nothing is cached but the SQL: every call reads the rows.
+    `build(**values)` returns the queryset for the given values (its filters, its order);
+    which values are given, and whether each is a number or a text, is the query's shape (a
+    list with and without a search, say). Each shape is compiled once, with stand-ins for
+    the values; after that `rows(offset, limit, **values)` returns what
+    `build(**values)[offset:offset + limit]` returns, and `bind(**values)` gives a paginator
+    the same to slice. A value may be compared as it is or by a LIKE lookup (`icontains`),
+    whose pattern is escaped as Django escapes it; the queryset's other parameters stay as
+    they were compiled, so `build` must give them no value that changes between calls.
     """
 
     def __init__(self, build):
         self.build = build
+        # Per connection (Django's connections are per thread): the converters use it.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def bind(self, **values) -> "BoundValues":
-        """The rows for `values`, to be sliced (`[offset:stop]`) as a queryset is, by a
-        paginator."""
-        return BoundValues(self, values)
-
-    def rows(self, offset: int, limit: int, *, using: str = "default", **values) -> list[dict]:
+    def rows(self, offset: int, limit: int, *, using: str = "default", **values) -> list:
         connection = connections[using]
         shape = tuple(sorted((name, _kind(value)) for name, value in values.items()))
         compiled = self._compiled.get(connection, {}).get(shape) or self._compile(connection, shape)
@@ -138,21 +120,20 @@ class PreparedValues:
             param if type(param) is not tuple else _bound(connection, values, *param)
             for param in compiled.params
         ]
-        sql = f"{compiled.sql} LIMIT {int(limit)} OFFSET {int(offset)}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        if compiled.converters:
-            found = compiled.compiler.apply_converters(found, compiled.converters)
-        names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in found]
+            cursor.execute(f"{compiled.sql} LIMIT {int(limit)} OFFSET {int(offset)}", params)
+            rows = cursor.fetchall()
+        return compiled.reader.read(rows, using)
+
+    def bind(self, **values) -> "BoundList":
+        return BoundList(self, values)
 
     def count(self, limit: int, **values) -> int:
-        """How many rows there are, counting no further than `limit` (rarely needed: not
+        """How many rows there are, counting no further than `limit` (rarely needed, so not
         compiled ahead)."""
         return self.build(**values)[:limit].count()
 
-    def _compile(self, connection, shape) -> _CompiledRows:
+    def _compile(self, connection, shape) -> _Compiled:
         stand_ins = {
             name: _TEXT_STAND_IN.format(place) if kind == "text" else _NUMBER_STAND_IN + place
             for place, (name, kind) in enumerate(shape)
@@ -175,31 +156,22 @@ class PreparedValues:
             else:
                 params.append(param)
         if found != set(stand_ins):
-            raise ValueError(f"PreparedValues: {set(stand_ins) - found} not in the query")
-        query = queryset.query
-        compiled = _CompiledRows(
-            sql=sql,
-            params=params,
-            names=[*query.extra_select, *query.values_select, *query.annotation_select],
-            converters=compiler.get_converters(
-                [s[0] for s in compiler.select[: compiler.col_count]]
-            ),
-            compiler=compiler,
-        )
+            raise ValueError(f"prepared query: {sorted(set(stand_ins) - found)} not in its SQL")
+        compiled = _Compiled(sql, params, _Reader.of(queryset, compiler))
         self._compiled.setdefault(connection, {})[shape] = compiled
         return compiled
 
 
 @dataclass(frozen=True)
-class BoundValues:
-    """`PreparedValues` with its values: slicing reads a page, `count(limit)` counts."""
+class BoundList:
+    """A `PreparedList` with its values: slicing reads a page, `count(limit)` counts."""
 
-    prepared: PreparedValues
+    prepared: PreparedList
     values: dict
 
-    def __getitem__(self, window: slice) -> list[dict]:
+    def __getitem__(self, window: slice) -> list:
         if not isinstance(window, slice) or window.step is not None or window.stop is None:
-            raise TypeError("BoundValues reads [start:stop] windows only")
+            raise TypeError("a prepared list reads [start:stop] windows only")
         start = window.start or 0
         return self.prepared.rows(start, max(window.stop - start, 0), **self.values)
 
@@ -207,12 +179,31 @@ class BoundValues:
         return self.prepared.count(limit, **self.values)
 
 
+class PreparedGet:
+    """`queryset.filter(<key>=value).first()`, its SQL built once per connection.
+
+    `key` is the one field the query is looked up by (the primary key unless said otherwise);
+    the queryset carries everything else (joins, order, constant filters).
+    """
+
+    def __init__(self, queryset, *, key: str = "pk"):
+        self.queryset = queryset
+        self.key = key
+        self._list = PreparedList(lambda value: queryset.filter(**{key: value}))
+
+    def get(self, value, *, using: str = "default"):
+        """The first instance whose key is `value`, its select_related relations filled; None
+        if there is no such row."""
+        found = self._list.rows(0, 1, using=using, value=value)
+        return found[0] if found else None
+
+
 def _kind(value) -> str:
     if type(value) is int:
         return "number"
     if isinstance(value, str):
         return "text"
-    raise TypeError(f"PreparedValues binds numbers and texts, not {type(value).__name__}")
+    raise TypeError(f"prepared queries bind numbers and texts, not {type(value).__name__}")
 
 
 def _bound(connection, values: dict, name: str, prefix: str, suffix: str, like: bool):

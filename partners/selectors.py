@@ -1,5 +1,6 @@
 """Reads shared by the wizard, the partner console and the API."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Partner, WorksGroup
 from core.cursors import cursor_decode, cursor_encode
 from core.i18n import per_language
-from core.prepared import BoundValues, PreparedGet, PreparedValues
+from core.prepared import BoundList, PreparedGet, PreparedList
 
 from . import errors
 from .models import PartnerCode, PartnerContract, code_status_at
@@ -142,10 +143,10 @@ def _customer_codes(verified_partner: int, query: str = "") -> QuerySet[dict]:
     )
 
 
-_CUSTOMER_CODES = PreparedValues(_customer_codes)
+_CUSTOMER_CODES = PreparedList(_customer_codes)
 
 
-def customer_code_list(*, partner: Partner, query: str = "") -> BoundValues:
+def customer_code_list(*, partner: Partner, query: str = "") -> BoundList:
     """The codes this partner verified: pending approval, completed, declined, lapsed; one
     dict per code of what the list shows (no model instances: a page of 25 rows cost as much
     to build as the rest of the page), its SQL built once with a search and once without.
@@ -193,12 +194,37 @@ class CustomerPage:
     next_cursor: str | None  # None on the last page
 
 
-def _customer_contracts(partner: Partner) -> QuerySet[PartnerContract]:
+def _customer_contracts(partner: int) -> QuerySet[PartnerContract]:
     # Every group has its 会社情報; saying so makes the join an inner one, which the index
     # walk needs.
     return PartnerContract.objects.filter(
         partner=partner, works_group__company_info__isnull=False
     ).select_related("works_group__company_info")
+
+
+def _customer_contracts_by_name(
+    descending: bool,
+    *,
+    partner: int,
+    domain: str | None = None,
+    name: str | None = None,
+    group: int | None = None,
+) -> QuerySet[PartnerContract]:
+    """The list's query: only `domain`'s if given, after (`name`, `group`) if given."""
+    contracts = _customer_contracts(partner)
+    if domain is not None:
+        contracts = contracts.filter(works_group__domain=domain)
+    if name is not None:
+        contracts = contracts.filter(_after(name, group, descending))
+    sort = [CUSTOMER_SORT_NAME, CUSTOMER_SORT_TIEBREAK]
+    return contracts.order_by(*(f"-{key}" if descending else key for key in sort))
+
+
+# Compiled once per order and shape (domain or not, first page or not).
+_CUSTOMERS_BY_NAME = {
+    descending: PreparedList(functools.partial(_customer_contracts_by_name, descending))
+    for descending in (False, True)
+}
 
 
 def _with_partner(contracts: list[PartnerContract], partner: Partner) -> list[PartnerContract]:
@@ -225,17 +251,15 @@ def customer_contract_list(
     partner, order and domain filter); any other is `InvalidCursor`.
     """
     listing = {"p": partner.pk, "desc": descending, "d": domain or ""}
-    contracts = _customer_contracts(partner)
+    values = {"partner": partner.pk}
     if domain:
-        contracts = contracts.filter(works_group__domain=domain.strip().lower())
+        values["domain"] = domain.strip().lower()
     if cursor:
         position = cursor_decode(cursor, salt=CUSTOMER_CURSOR_SALT)
         if position is None or position.get("listing") != listing:
             raise errors.InvalidCursor
-        contracts = contracts.filter(_after(position["name"], position["id"], descending))
-    sort = [CUSTOMER_SORT_NAME, CUSTOMER_SORT_TIEBREAK]
-    contracts = contracts.order_by(*(f"-{key}" if descending else key for key in sort))
-    rows = _with_partner(list(contracts[: count + 1]), partner)
+        values.update(name=position["name"], group=position["id"])
+    rows = _with_partner(_CUSTOMERS_BY_NAME[descending].rows(0, count + 1, **values), partner)
     if len(rows) <= count:
         return CustomerPage(contracts=rows, next_cursor=None)
     last = rows[count - 1]
@@ -260,5 +284,5 @@ def _after(name: str, group_id: int, descending: bool) -> Q:
 def customer_contract_get(*, partner: Partner, domain_id: int) -> PartnerContract | None:
     """The contract of the group `domain_id` if it switched to `partner`; None otherwise (a
     group that exists but is another partner's customer reads the same as none)."""
-    contracts = list(_customer_contracts(partner).filter(works_group_id=domain_id)[:1])
+    contracts = list(_customer_contracts(partner.pk).filter(works_group_id=domain_id)[:1])
     return _with_partner(contracts, partner)[0] if contracts else None

@@ -13,7 +13,8 @@ from accounts.backends import TenantModelBackend
 from accounts.models import AuditEvent, CompanyInfo, Language, User
 from accounts.selectors import audit_rows
 from core.pagination import CountlessPaginator
-from core.prepared import PreparedGet, PreparedValues
+from core.prepared import PreparedGet, PreparedList
+from partners import selectors as partners_selectors
 from partners.models import PartnerCode
 from partners.selectors import _WIZARD_CODE, _customer_codes, customer_code_list
 from tests.factories import (
@@ -75,9 +76,22 @@ def test_a_text_key_is_looked_up_as_text(staff):
     assert prepared.get("nobody@example.com") is None
 
 
-def test_a_queryset_with_other_parameters_is_refused():
-    with pytest.raises(ValueError, match="only parameter"):
-        PreparedGet(User.objects.filter(email="x@example.com")).get(1)
+def test_the_queryset_s_own_filters_hold(staff, super_admin):
+    """A constant of the queryset (a live token's `revoked_at IS NULL`, an e-mail here) is
+    compiled in; only the key changes between calls."""
+    prepared = PreparedGet(User.objects.filter(email=staff.email))
+
+    assert prepared.get(staff.pk) == staff
+    assert prepared.get(super_admin.pk) is None
+
+
+def test_what_a_prepared_query_cannot_give_as_the_orm_does_is_refused(staff):
+    with pytest.raises(ValueError, match="model instances or"):
+        PreparedGet(User.objects.values_list("email")).get(staff.pk)
+    with pytest.raises(ValueError, match="model instances or"):
+        PreparedGet(User.objects.prefetch_related("groups")).get(staff.pk)
+    with pytest.raises(TypeError, match="numbers and texts"):
+        PreparedGet(User.objects.all()).get(staff)
 
 
 def test_every_request_reads_the_row_again(super_admin):
@@ -128,7 +142,7 @@ def test_the_wizard_s_code_is_the_orm_s_with_the_same_relations(state, group):
     assert len(queries) == 0
 
 
-# Lists: PreparedValues ------------------------------------------------------------------------
+# Lists: PreparedList ------------------------------------------------------------------------
 
 AUDIT_COLUMNS = ("created_at", "actor_label", "action", "details")
 
@@ -180,15 +194,15 @@ def test_customer_rows_are_the_orm_s_rows_whatever_the_search(partner, staff, qu
 
 
 def test_list_sql_is_built_once_per_shape(audit_log, monkeypatch):
-    prepared = PreparedValues(accounts_selectors._AUDIT_ROWS.build)
+    prepared = PreparedList(accounts_selectors._AUDIT_ROWS.build)
     built = []
-    original = PreparedValues._compile
+    original = PreparedList._compile
 
     def compile_counted(self, connection, shape):
         built.append(shape)
         return original(self, connection, shape)
 
-    monkeypatch.setattr(PreparedValues, "_compile", compile_counted)
+    monkeypatch.setattr(PreparedList, "_compile", compile_counted)
     for page in range(3):
         prepared.rows(page * 2, 2, works_group=audit_log.pk)
         prepared.rows(page * 2, 2, works_group=audit_log.pk, action="LOGIN")
@@ -200,8 +214,8 @@ def test_list_sql_is_built_once_per_shape(audit_log, monkeypatch):
 
 
 def test_a_list_query_must_use_every_value_and_binds_only_numbers_and_texts(audit_log):
-    ignores = PreparedValues(lambda works_group: AuditEvent.objects.values("action"))
-    with pytest.raises(ValueError, match="works_group"):
+    ignores = PreparedList(lambda works_group: AuditEvent.objects.values("action"))
+    with pytest.raises(ValueError, match="not in its SQL"):
         ignores.rows(0, 1, works_group=audit_log.pk)
     with pytest.raises(TypeError):
         accounts_selectors._AUDIT_ROWS.rows(0, 1, works_group=audit_log)
@@ -211,3 +225,25 @@ def test_a_page_past_the_end_of_prepared_rows_is_the_last_page(audit_log):
     page = CountlessPaginator(audit_rows(works_group_id=audit_log.pk), 3).get_page(9)
 
     assert (page.number, len(page), page.has_next()) == (3, 1, False)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("after", [None, ("同名商事", 0)])
+def test_api_customer_rows_are_the_orm_s_instances_with_their_relations(partner, descending, after):
+    for name in ("さくら商事", "同名商事", "同名商事", "あおば物産"):
+        PartnerContractFactory(partner=partner, code__works_group__company_info__company_name=name)
+    PartnerContractFactory(code__works_group__company_info__company_name="他社の顧客")
+    values = {"partner": partner.pk}
+    if after:
+        values.update(name=after[0], group=after[1])
+    expected = list(partners_selectors._customer_contracts_by_name(descending, **values)[:10])
+
+    rows = partners_selectors._CUSTOMERS_BY_NAME[descending].rows(0, 10, **values)
+
+    assert len(rows) == len(expected) > 0
+    with CaptureQueriesContext(connection) as queries:  # the relations came with the rows
+        for row, orm in zip(rows, expected, strict=True):
+            assert _fields(row) == _fields(orm)
+            assert _fields(row.works_group) == _fields(orm.works_group)
+            assert _fields(row.works_group.company_info) == _fields(orm.works_group.company_info)
+    assert len(queries) == 0
