@@ -5,22 +5,30 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
 from accounts.models import WorksApp
+
+
+class Body(BaseModel):
+    """A response body. The views build them as dicts, so pydantic validates them alone:
+    Ninja's `Schema` (kept for the request bodies) first wraps every object in a getter for
+    model attributes, which cost a third of the customer list's response time (ten
+    customers, each with its partnership). The OpenAPI document is the same either way."""
+
 
 ProductId = Literal["FR", "STD", "ADV"]
 PRODUCT_ID_MEANING = "FR (free), STD (standard), ADV (advanced)."
 
 
-class Error(Schema):
+class Error(Body):
     """Every error: a stable code for programs, a description for people (Japanese)."""
 
     code: str = Field(description="Stable, for programs.")
     description: str = Field(description="For people.")
 
 
-class PotentialCustomer(Schema):
+class PotentialCustomer(Body):
     tenantId: int  # noqa: N815 - the LINE WORKS API's names
     domainId: int  # noqa: N815
     domain: str
@@ -48,12 +56,12 @@ class TransferRequest(Schema):
     )
 
 
-class TransferAccepted(Schema):
+class TransferAccepted(Body):
     domain: str
     status: Literal["VERIFIED"]
 
 
-class Partnership(Schema):
+class Partnership(Body):
     partnerId: int  # noqa: N815
     partnerName: str  # noqa: N815
     completedTime: datetime = Field(  # noqa: N815
@@ -61,7 +69,7 @@ class Partnership(Schema):
     )
 
 
-class Customer(Schema):
+class Customer(Body):
     """A customer that switched to buying through the calling partner."""
 
     tenantId: int  # noqa: N815
@@ -85,7 +93,7 @@ EventTypeName = Literal[
 ]
 
 
-class Webhook(Schema):
+class Webhook(Body):
     webhookId: int  # noqa: N815
     url: str
     description: str
@@ -112,7 +120,7 @@ class WebhookMaybeWithSecret(Webhook):
     )
 
 
-class WebhookList(Schema):
+class WebhookList(Body):
     webhooks: list[Webhook]
 
 
@@ -137,7 +145,7 @@ class WebhookUpdateRequest(Schema):
     )
 
 
-class WebhookAttempt(Schema):
+class WebhookAttempt(Body):
     attemptedAt: datetime  # noqa: N815
     outcome: Literal["SUCCEEDED", "RETRY", "FAILED", "INTERRUPTED"]
     statusCode: int | None  # noqa: N815
@@ -146,7 +154,7 @@ class WebhookAttempt(Schema):
     error: str
 
 
-class WebhookDelivery(Schema):
+class WebhookDelivery(Body):
     deliveryId: int  # noqa: N815
     eventId: str = Field(description="The event's id: the same on every delivery and retry.")  # noqa: N815
     eventType: EventTypeName  # noqa: N815
@@ -160,18 +168,18 @@ class WebhookDelivery(Schema):
     attemptLog: list[WebhookAttempt] = Field(description="Newest first.")  # noqa: N815
 
 
-class ResponseMetaData(Schema):
+class ResponseMetaData(Body):
     nextCursor: str | None = Field(  # noqa: N815
         description="Pass it as `cursor` (URL-encoded) for the next page; null on the last."
     )
 
 
-class CustomerList(Schema):
+class CustomerList(Body):
     customers: list[Customer]
     responseMetaData: ResponseMetaData  # noqa: N815
 
 
-class Settlement(Schema):
+class Settlement(Body):
     """前日までの料金精算: what the customer paid directly for its billing month up to the day
     before the switch, as shown to it before 承認 and stored with the contract."""
 
@@ -184,7 +192,7 @@ class Settlement(Schema):
     total: int = Field(description="Yen.")
 
 
-class Subscription(Schema):
+class Subscription(Body):
     """The plan the customer switched with, as agreed at the switch."""
 
     domainId: int  # noqa: N815
@@ -210,7 +218,7 @@ class SandboxCustomerRequest(Schema):
     )
 
 
-class SandboxCustomerCreated(Schema):
+class SandboxCustomerCreated(Body):
     domain: str = Field(description="ドメイン又はグループ名, unique, `sbx-` and 8 characters.")
     domainId: int  # noqa: N815
     companyName: str  # noqa: N815
@@ -223,25 +231,25 @@ class SandboxCustomerCreated(Schema):
     )
 
 
-class SandboxCustomerReset(Schema):
+class SandboxCustomerReset(Body):
     domain: str
     partnerCode: str | None = Field(  # noqa: N815
         description="A fresh code, when the customer was created with one (the old one is gone)."
     )
 
 
-class SandboxCodeMoved(Schema):
+class SandboxCodeMoved(Body):
     domain: str
     status: Literal["EXPIRED", "LAPSED"] = Field(
         description="What the customer's open code now is, recorded as the expiry job records it."
     )
 
 
-class WebhookDeliveryList(Schema):
+class WebhookDeliveryList(Body):
     deliveries: list[WebhookDelivery]
     responseMetaData: ResponseMetaData  # noqa: N815
 
 
-class RedeliveryAccepted(Schema):
+class RedeliveryAccepted(Body):
     deliveryId: int  # noqa: N815
     status: Literal["PENDING"]
