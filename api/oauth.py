@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
+from core import ratelimit
 from core.outage import CACHE_OUTAGE_ERRORS
 from core.prepared import PreparedGet
 
@@ -161,7 +161,7 @@ def _expired_prune(now: datetime) -> None:
     the processes (a key in the cache), not three deletes on every sign-in; with the cache
     down, every sign-in prunes."""
     try:
-        due = cache.add(PRUNED_KEY, True, PRUNE_EVERY_SECONDS)
+        due = ratelimit.mark(PRUNED_KEY, window=PRUNE_EVERY_SECONDS)
     except CACHE_OUTAGE_ERRORS:
         due = True
     if due:

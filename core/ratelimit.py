@@ -15,6 +15,7 @@ development) goes through Django's cache API: five operations per key.
 
 import logging
 import time
+import weakref
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -44,8 +45,8 @@ def acquire(keys: list[str], *, limit: int, window: int) -> int:
     0: the attempt may go ahead and stays counted until `release(keys)`. Otherwise the
     seconds until every window that is full closes; the attempt is then not counted.
     """
-    if _redis():
-        return _redis_script(_ACQUIRE, keys, limit, window)
+    if redis := _redis():
+        return redis.run(redis.acquire, keys, limit, window)
     now = time.time()
     wait = 0
     for key in keys:
@@ -63,9 +64,9 @@ def release(keys: list[str]) -> None:
     Never fails the request: the attempt it gives back has already been answered, and an
     unreachable cache only means one place stays taken until the window closes.
     """
-    if _redis():
+    if redis := _redis():
         try:
-            _redis_script(_RELEASE, keys)
+            redis.run(redis.release, keys)
         except CACHE_OUTAGE_ERRORS as exc:
             logger.warning("could not release a rate-limit place: %s", type(exc).__name__)
         return
@@ -81,11 +82,15 @@ def release(keys: list[str]) -> None:
 
 def is_counted(key: str) -> bool:
     """Whether anything is counted under `key` in an open window."""
+    if redis := _redis():
+        return bool(redis.client.get(redis.name(key)))
     return bool(cache.get(key))
 
 
 def mark(key: str, *, window: int) -> bool:
     """Remember `key` for `window` seconds; True the first time, False while remembered."""
+    if redis := _redis():
+        return bool(redis.client.set(redis.name(key), 1, nx=True, ex=window))
     return cache.add(key, 1, window)
 
 
@@ -155,14 +160,30 @@ return 0
 """
 
 
-def _redis() -> bool:
-    return isinstance(caches["default"], RedisCache)
+class _Redis:
+    """The cache's Redis, its client and scripts made once per cache (Django makes a new
+    client, ~170 reply handlers, for every operation). Every command goes to the first
+    server, where Django sends its writes."""
+
+    def __init__(self, redis_cache: RedisCache):
+        self.name = redis_cache.make_and_validate_key  # the cache's prefix and version
+        self.client = redis_cache._cache.get_client(write=True)
+        self.acquire = self.client.register_script(_ACQUIRE)
+        self.release = self.client.register_script(_RELEASE)
+
+    def run(self, script, keys: list[str], *args) -> int:
+        return int(script(keys=[self.name(key) for key in keys], args=args))
 
 
-def _redis_script(script: str, keys: list[str], *args) -> int:
-    """`script` run once by the cache's Redis over the cache's own names for `keys` (its key
-    prefix and version). Writes all go to the first server, as Django's writes do."""
-    redis_cache = caches["default"]
-    client = redis_cache._cache.get_client(write=True)
-    names = [redis_cache.make_and_validate_key(key) for key in keys]
-    return int(client.register_script(script)(keys=names, args=args))
+_REDIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _redis() -> _Redis | None:
+    """The default cache's Redis, or None for any other cache."""
+    default = caches["default"]
+    if not isinstance(default, RedisCache):
+        return None
+    redis = _REDIS.get(default)
+    if redis is None:
+        redis = _REDIS[default] = _Redis(default)
+    return redis

@@ -474,3 +474,18 @@ def test_a_place_taken_while_another_attempt_opens_the_window_is_never_given_awa
         admitted += 1
 
     assert admitted == LIMIT
+
+
+def test_a_mark_is_remembered_for_its_window_only(rate_cache, settings):
+    """`mark` (the log-in lock's audit, the token endpoint's pruning) is True once per
+    window; `is_counted` sees what `acquire` counted."""
+    assert ratelimit.mark("marked:1", window=WINDOW_SECONDS) is True
+    assert ratelimit.mark("marked:1", window=WINDOW_SECONDS) is False
+    assert ratelimit.mark("marked:2", window=WINDOW_SECONDS) is True
+    assert not ratelimit.is_counted("counted:1")
+    ratelimit.acquire(["counted:1"], limit=LIMIT, window=WINDOW_SECONDS)
+    assert ratelimit.is_counted("counted:1")
+    if rate_cache == "redis":
+        server = redis.Redis.from_url(REDIS_URL)
+        name = caches["default"].make_and_validate_key("marked:1")
+        assert 0 < server.ttl(name) <= WINDOW_SECONDS
