@@ -55,7 +55,15 @@ def _translated(eval_context, message: str, variables: dict) -> str:
 
 @pass_eval_context
 def gettext(eval_context, message: str, **variables) -> str:
+    if not variables and eval_context.autoescape:  # most of a page's messages
+        return _safe_translation(message)
     return _translated(eval_context, i18n.gettext(message), variables)
+
+
+@i18n.per_language(maxsize=4096)
+def _safe_translation(message: str) -> str:
+    """`_(message)` on a page: the same trusted markup every time, per language."""
+    return mark_safe(translation.gettext(message) % {})  # noqa: S308 - a template's literal
 
 
 @pass_eval_context

@@ -1,7 +1,9 @@
-"""The templates' `url()` and `static()` are remembered per process, never wrongly."""
+"""The templates' `url()`, `static()` and `_()` are remembered per process, never wrongly."""
 
+from django.template import engines
 from django.templatetags.static import static as django_static
 from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.utils import translation
 
 from core.jinja2 import static, url
 
@@ -39,3 +41,17 @@ def test_static_is_the_storages_url_and_follows_the_settings(settings):
     settings.STATIC_URL = "/elsewhere/"
 
     assert static("css/console.css") == "/elsewhere/css/console.css"
+
+
+def test_a_message_is_translated_in_the_language_of_each_render():
+    """`_()` without values is remembered per language: switching back and forth shows each
+    language's text at once; a literal % is written %% (as in Jinja's newstyle gettext) and
+    the text is markup, as a DTL template's translated literal is."""
+    template = engines["jinja2"].from_string('{{ _("顧客一覧") }}|{{ _("100%%") }}')
+    rendered = {}
+    for language in ("ja", "en", "ja", "en"):
+        with translation.override(language):
+            rendered.setdefault(language, set()).add(template.render({}))
+    assert rendered == {"ja": {"顧客一覧|100%"}, "en": {"Customers|100%"}}
+    with translation.override("en"):
+        assert engines["jinja2"].from_string('{{ _("<b>") }}').render({}) == "<b>"
