@@ -11,6 +11,7 @@ Apps add what needs their models in `worksadmin.jinja2`: `core` imports no app.
 
 import functools
 import html
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -19,7 +20,7 @@ from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -177,14 +178,32 @@ def date(value, format_string: str | None = None) -> str:
     return defaultfilters.date(template_localtime(value), format_string)
 
 
-def strftime(value, format_string: str) -> str:
+@pass_eval_context
+def strftime(eval_context, value, format_string: str) -> str:
     """`|date` for long lists: `{{ event.created_at|strftime("%Y-%m-%d %H:%M:%S") }}`.
 
     The value is shown in the active time zone, as with `|date`; Python's strftime is about
     ten times faster than Django's date formatting, which was a third of 監査's rendering.
-    Numeric fields only: names of months or days would not be translated.
+    Numeric fields only: names of months or days would not be translated. The time zone is
+    looked up once per rendering (it cannot change during one), and the two formats the
+    lists use are cut from `isoformat()`, a fifth of strftime's cost.
     """
-    return template_localtime(value).strftime(format_string) if value else ""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        try:
+            zone = eval_context.time_zone
+        except AttributeError:
+            zone = eval_context.time_zone = timezone.get_current_timezone()
+        value = value.astimezone(zone)
+    cut = _ISO_CUTS.get(format_string)
+    if cut is None or not isinstance(value, datetime):
+        return value.strftime(format_string)
+    return Markup(value.isoformat(" ", cut[0])[: cut[1]])  # noqa: S704 - digits, -, : only
+
+
+# strftime formats that are a prefix of isoformat(" ", timespec): (timespec, length).
+_ISO_CUTS = {"%Y-%m-%d %H:%M:%S": ("seconds", 19), "%Y-%m-%d %H:%M": ("minutes", 16)}
 
 
 @pass_eval_context
