@@ -34,6 +34,8 @@ from . import i18n
 def _finalize(eval_context, value):
     """Every `{{ value }}`, as DTL renders it (`render_value_in_context`): Django's
     `conditional_escape()`, without the cost of its lazy-string wrapper on each value."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return Markup(value)  # noqa: S704 - digits: what localize() gives without grouping
     if not isinstance(value, str):  # a str (or Markup) is its own local form
         value = localize(template_localtime(value))
     if hasattr(value, "__html__") or not eval_context.autoescape:

@@ -1,6 +1,9 @@
 """The templates' `url()`, `static()` and `_()` are remembered per process, never wrongly."""
 
-from django.template import engines
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Engine, engines
 from django.templatetags.static import static as django_static
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
@@ -55,3 +58,16 @@ def test_a_message_is_translated_in_the_language_of_each_render():
     assert rendered == {"ja": {"顧客一覧|100%"}, "en": {"Customers|100%"}}
     with translation.override("en"):
         assert engines["jinja2"].from_string('{{ _("<b>") }}').render({}) == "<b>"
+
+
+@pytest.mark.parametrize("grouping", [False, True])
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_numbers_render_as_dtl_renders_them(settings, grouping, language):
+    """An integer takes a short cut past localize() unless thousands are grouped: the same
+    text as Django's templates either way."""
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    values = [0, -5, 1234567, True, 3.5, Decimal("1234.50"), 2**70]
+    jinja = engines["jinja2"].from_string("{% for v in values %}{{ v }}|{% endfor %}")
+    dtl = Engine().from_string("{% for v in values %}{{ v }}|{% endfor %}")
+    with translation.override(language):
+        assert jinja.render({"values": values}) == dtl.render(Context({"values": values}))
