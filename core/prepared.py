@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 # Stand-ins for the values while a query is compiled; each is found again among the compiled
 # query's parameters, as itself or, for a LIKE lookup, inside its pattern.
@@ -31,6 +32,7 @@ class _Compiled:
     sql: str  # without LIMIT/OFFSET
     params: list  # each a constant of the query, or a value's (name, prefix, suffix, like)
     reader: "_Reader"
+    locks: bool  # SELECT … FOR UPDATE: only inside a transaction, as Django checks
 
 
 @dataclass(frozen=True)
@@ -112,16 +114,28 @@ class PreparedList:
         # Per connection (Django's connections are per thread): the converters use it.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def rows(self, offset: int, limit: int, *, using: str = "default", **values) -> list:
+    def rows(self, offset: int, limit: int | None, *, using: str = "default", **values) -> list:
+        """`build(**values)[offset:offset + limit]`; every row from `offset` on if `limit`
+        is None."""
+        if limit == 0:
+            return []
         connection = connections[using]
         shape = tuple(sorted((name, _kind(value)) for name, value in values.items()))
         compiled = self._compiled.get(connection, {}).get(shape) or self._compile(connection, shape)
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = [
             param if type(param) is not tuple else _bound(connection, values, *param)
             for param in compiled.params
         ]
+        sql = compiled.sql
+        if limit is not None or offset:
+            stop = None if limit is None else int(offset) + int(limit)
+            sql = f"{sql} {connection.ops.limit_offset_sql(int(offset), stop)}"
         with connection.cursor() as cursor:
-            cursor.execute(f"{compiled.sql} LIMIT {int(limit)} OFFSET {int(offset)}", params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return compiled.reader.read(rows, using)
 
@@ -157,7 +171,9 @@ class PreparedList:
                 params.append(param)
         if found != set(stand_ins):
             raise ValueError(f"prepared query: {sorted(set(stand_ins) - found)} not in its SQL")
-        compiled = _Compiled(sql, params, _Reader.of(queryset, compiler))
+        features = connection.features
+        locks = bool(queryset.query.select_for_update) and features.has_select_for_update
+        compiled = _Compiled(sql, params, _Reader.of(queryset, compiler), locks)
         self._compiled.setdefault(connection, {})[shape] = compiled
         return compiled
 

@@ -10,10 +10,22 @@ from django.utils import timezone
 
 from accounts.models import Channel, User, WorksGroup
 from accounts.services import require_super_admin
+from core.prepared import PreparedGet
 
 from .. import errors
 from ..models import PartnerCode
 from .expiry import code_record_if_due
+
+# The two reads every customer-side transition starts with, compiled once (core.prepared).
+_GROUP_LOCKED = PreparedGet(
+    WorksGroup.objects.select_for_update(no_key=True, of=("self",)).select_related("company_info")
+)
+_OPEN_CODE_LOCKED = PreparedGet(
+    PartnerCode.objects.select_for_update(of=("self",))
+    .select_related("verified_partner", "verified_by")
+    .filter(status__in=PartnerCode.OPEN_STATUSES),
+    key="works_group",
+)
 
 
 @dataclass(frozen=True)
@@ -26,12 +38,7 @@ class CustomerAct:
 
     def open_code(self) -> PartnerCode | None:
         """The group's open code, locked, after recording an expiry or lapse already due."""
-        code = (
-            PartnerCode.objects.select_for_update(of=("self",))
-            .select_related("verified_partner", "verified_by")
-            .filter(works_group=self.group, status__in=PartnerCode.OPEN_STATUSES)
-            .first()
-        )
+        code = _OPEN_CODE_LOCKED.get(self.group.pk)
         if code is not None and code_record_if_due(code, self.now):
             return None
         return code
@@ -76,11 +83,9 @@ def _lock_group(works_group: WorksGroup) -> WorksGroup:
     the switch left it. An EXISTS over the contracts in this query would not do: under READ
     COMMITTED it answers from the snapshot taken before the wait.
     """
-    group = (
-        WorksGroup.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("company_info")
-        .get(pk=works_group.pk)
-    )
+    group = _GROUP_LOCKED.get(works_group.pk)
+    if group is None:
+        raise WorksGroup.DoesNotExist
     if group.channel == Channel.PARTNER:
         raise errors.AlreadyContracted
     return group

@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
 from core import ratelimit
+from core.prepared import PreparedList
 
 from .. import errors
 from ..codes import MalformedCode, normalize_code
@@ -94,7 +96,7 @@ def code_verify(
         code.verified_partner = partner
         code.approve_by = now + timedelta(days=settings.APPROVAL_WINDOW_DAYS)
         code.show_partner_profile = show_profile
-        code.save()
+        code.save(update_fields=VERIFIED_FIELDS)
         audit_record(
             action=AuditEvent.Action.CODE_VERIFIED,
             actor=staff,
@@ -110,6 +112,17 @@ def code_verify(
         customer_notify_verified(code, staff=staff)
         code_event_verified(code, staff=staff, app=api_app, now=now)
         return code
+
+
+# What a verification changes on the code (its row is locked): written alone.
+VERIFIED_FIELDS = (
+    "status",
+    "verified_at",
+    "verified_by",
+    "verified_partner",
+    "approve_by",
+    "show_partner_profile",
+)
 
 
 def _via(api_app: str | None) -> dict:
@@ -192,13 +205,23 @@ def _lookup(
     return code
 
 
+def _group_codes(domain: str) -> QuerySet[PartnerCode]:
+    return PartnerCode.objects.filter(works_group__domain=domain).select_related(
+        "works_group__company_info"
+    )
+
+
+# A group's codes, read (preview) or locked (verification); compiled once (core.prepared).
+_GROUP_CODES = {
+    False: PreparedList(_group_codes),
+    True: PreparedList(lambda domain: _group_codes(domain).select_for_update(of=("self",))),
+}
+
+
 def _find_code(*, domain: str, code: str, lock: bool) -> PartnerCode | None:
     """The group's code equal to `code`, compared in constant time; None for a wrong pair."""
-    codes = PartnerCode.objects.filter(works_group__domain=domain.strip().lower())
-    if lock:
-        codes = codes.select_for_update(of=("self",))
     match = None
-    for candidate in codes.select_related("works_group__company_info"):
+    for candidate in _GROUP_CODES[lock].rows(0, None, domain=domain.strip().lower()):
         if hmac.compare_digest(candidate.code, code):
             match = candidate
     return match
