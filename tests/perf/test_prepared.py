@@ -3,14 +3,15 @@ same instances as the ORM's own query, read afresh on every request. The long li
 partner's customers) likewise: the ORM's rows, the SQL built once per shape."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
+from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts import selectors as accounts_selectors
 from accounts.backends import TenantModelBackend
-from accounts.models import AuditEvent, CompanyInfo, Language, User
+from accounts.models import AuditEvent, CompanyInfo, Language, User, WorksGroup
 from accounts.selectors import audit_rows
 from core.pagination import CountlessPaginator
 from core.prepared import PreparedGet, PreparedList
@@ -247,3 +248,27 @@ def test_api_customer_rows_are_the_orm_s_instances_with_their_relations(partner,
             assert _fields(row.works_group) == _fields(orm.works_group)
             assert _fields(row.works_group.company_info) == _fields(orm.works_group.company_info)
     assert len(queries) == 0
+
+
+def test_a_locking_read_runs_only_inside_a_transaction(transactional_db, group):
+    """As Django refuses select_for_update() outside a transaction, so does a prepared read,
+    however often it ran inside one before."""
+    locked = PreparedGet(
+        WorksGroup.objects.select_for_update(no_key=True, of=("self",)), key="domain"
+    )
+    with transaction.atomic():
+        assert locked.get(group.domain) == group
+    if not connection.features.has_select_for_update:
+        assert locked.get(group.domain) == group  # SQLite: no locks, nothing to refuse
+        return
+    with pytest.raises(TransactionManagementError):
+        locked.get(group.domain)
+
+
+def test_unbounded_and_empty_windows_read_as_the_orm_slices(audit_log):
+    events = AuditEvent.objects.filter(works_group=audit_log).values(*AUDIT_COLUMNS)
+    prepared = accounts_selectors._AUDIT_ROWS
+
+    assert prepared.rows(0, None, works_group=audit_log.pk) == list(events)
+    assert prepared.rows(2, None, works_group=audit_log.pk) == list(events[2:])
+    assert prepared.rows(3, 0, works_group=audit_log.pk) == list(events[3:3]) == []
