@@ -7,10 +7,16 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
+from core.prepared import PreparedList
 
 from .. import errors
 from ..models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from ..tasks import delivery_kick
+
+# Every event reads its partner's endpoints: the query is compiled once (core.prepared).
+_ACTIVE_ENDPOINTS = PreparedList(
+    lambda partner: WebhookEndpoint.objects.filter(partner=partner, is_active=True)
+)
 
 
 @transaction.atomic(savepoint=False)  # inside the change's transaction: no savepoint of its own
@@ -36,8 +42,7 @@ def webhook_event_record(
         data=data,
         created_at=now or timezone.now(),
     )
-    endpoints = WebhookEndpoint.objects.filter(partner=partner, is_active=True)
-    for endpoint in endpoints:
+    for endpoint in _ACTIVE_ENDPOINTS.rows(0, None, partner=partner.pk):
         if endpoint.subscribes_to(event.type):
             delivery = WebhookDelivery.objects.create(
                 event=event, endpoint=endpoint, works_group=works_group, created_at=event.created_at
