@@ -166,7 +166,14 @@ class _Redis:
     server, where Django sends its writes."""
 
     def __init__(self, redis_cache: RedisCache):
-        self.name = redis_cache.make_and_validate_key  # the cache's prefix and version
+        # The cache's own names (its prefix and version), without holding on to the cache:
+        # this lives only as long as the cache does (`_REDIS`).
+        make_key, prefix, version = (
+            redis_cache.key_func,
+            redis_cache.key_prefix,
+            redis_cache.version,
+        )
+        self.name = lambda key: make_key(key, prefix, version)
         self.client = redis_cache._cache.get_client(write=True)
         self.acquire = self.client.register_script(_ACQUIRE)
         self.release = self.client.register_script(_RELEASE)
