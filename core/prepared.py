@@ -104,9 +104,11 @@ class PreparedList:
     list with and without a search, say). Each shape is compiled once, with stand-ins for
     the values; after that `rows(offset, limit, **values)` returns what
     `build(**values)[offset:offset + limit]` returns, and `bind(**values)` gives a paginator
-    the same to slice. A value may be compared as it is or by a LIKE lookup (`icontains`),
-    whose pattern is escaped as Django escapes it; the queryset's other parameters stay as
-    they were compiled, so `build` must give them no value that changes between calls.
+    the same to slice. A value may be compared as it is (`=`, `<`, `>`) or by a pattern
+    lookup (`contains`, `icontains`, `startswith`…), whose pattern is escaped as Django
+    escapes it; not by `iexact`, whose value SQLite escapes with no pattern around it to
+    tell. The queryset's other parameters stay as they were compiled, so `build` must give
+    them no value that changes between calls.
     """
 
     def __init__(self, build):
