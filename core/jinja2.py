@@ -47,11 +47,7 @@ def _translated(eval_context, message: str, variables: dict) -> str:
     """Django's translation tags: the message is trusted markup (a template's literal is safe
     in DTL, so are its translations) and its `%(name)s` values are rendered as `{{ value }}`.
     As in Jinja's newstyle gettext, a message is always %-formatted: a literal % is %%."""
-    values = (
-        {name: _finalize(eval_context, value) for name, value in variables.items()}
-        if variables
-        else {}
-    )
+    values = {name: _finalize(eval_context, value) for name, value in variables.items()}
     message = message % values
     return mark_safe(message) if eval_context.autoescape else message  # noqa: S308
 
@@ -192,14 +188,16 @@ def strftime(eval_context, value, format_string: str) -> str:
     """
     if not value:
         return ""
-    if isinstance(value, datetime) and value.utcoffset() is not None:
+    if not isinstance(value, datetime):  # a date: no zone, no time
+        return value.strftime(format_string)
+    if value.utcoffset() is not None:
         try:
             zone = eval_context.time_zone
         except AttributeError:
             zone = eval_context.time_zone = timezone.get_current_timezone()
         value = value.astimezone(zone)
     cut = _ISO_CUTS.get(format_string)
-    if cut is None or not isinstance(value, datetime):
+    if cut is None:
         return value.strftime(format_string)
     return Markup(value.isoformat(" ", cut[0])[: cut[1]])  # noqa: S704 - digits, -, : only
 

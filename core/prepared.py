@@ -205,8 +205,6 @@ class PreparedGet:
     """
 
     def __init__(self, queryset, *, key: str = "pk"):
-        self.queryset = queryset
-        self.key = key
         self._list = PreparedList(lambda value: queryset.filter(**{key: value}))
 
     def get(self, value, *, using: str = "default"):
