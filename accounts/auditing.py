@@ -11,8 +11,12 @@ from types import MappingProxyType
 from django.utils import timezone
 
 from core.i18n import per_language
+from core.prepared import PreparedInsert
 
 from .models import AuditEvent, Partner, User, WorksGroup
+
+# Every service appends here, several times a switch: the INSERT is built once.
+_AUDIT_EVENTS = PreparedInsert(AuditEvent)
 
 
 def audit_record(
@@ -28,7 +32,7 @@ def audit_record(
     """Append one audit event; call it inside the transaction of the change it records.
 
     `actor_label` names an actor who is no user (the e-mail typed at a failed log-in)."""
-    return AuditEvent.objects.create(
+    return _AUDIT_EVENTS.create(
         created_at=now or timezone.now(),
         actor=actor,
         actor_label=actor_label or (actor.email if actor else "system"),

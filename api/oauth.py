@@ -16,7 +16,7 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 from core import ratelimit
 from core.outage import CACHE_OUTAGE_ERRORS
-from core.prepared import PreparedGet
+from core.prepared import PreparedGet, PreparedInsert
 
 from . import credentials
 from .assertions import InvalidAssertion, assertion_expiry, assertion_verify
@@ -29,6 +29,11 @@ GRANT_TYPES = (JWT_BEARER, REFRESH_TOKEN)
 TOKEN_TYPE = "Bearer"  # noqa: S105
 PRUNED_KEY = "oauth:pruned"
 PRUNE_EVERY_SECONDS = 60
+
+# A sign-in's three rows, their INSERTs built once.
+_USED_ASSERTIONS = PreparedInsert(UsedAssertion)
+_REFRESH_TOKENS = PreparedInsert(RefreshToken)
+_ACCESS_TOKENS = PreparedInsert(AccessToken)
 
 
 class OAuthError(Exception):
@@ -133,14 +138,14 @@ def oauth_token_issue(
         with transaction.atomic():
             # First, so that a replay (the unique digest) ends the transaction before anything
             # is written, with no savepoint around it.
-            UsedAssertion.objects.create(
+            _USED_ASSERTIONS.create(
                 app=app,
                 digest=credentials.token_digest(assertion),
                 expires_at=assertion_expiry(claims),
             )
             spent = True
             refresh_raw = credentials.token_generate(credentials.REFRESH_TOKEN_PREFIX)
-            refresh = RefreshToken.objects.create(
+            refresh = _REFRESH_TOKENS.create(
                 app=app,
                 token_hash=credentials.token_digest(refresh_raw),
                 scopes=scopes,
@@ -202,7 +207,7 @@ def _access_token_create(
 ) -> IssuedTokens:
     raw = credentials.token_generate(credentials.ACCESS_TOKEN_PREFIX)
     lifetime = settings.OAUTH_ACCESS_TOKEN_SECONDS
-    AccessToken.objects.create(
+    _ACCESS_TOKENS.create(
         app=app,
         refresh_token=refresh,
         token_hash=credentials.token_digest(raw),

@@ -11,14 +11,17 @@ time: nothing about them is cached.
 
 - `PreparedList(build)`: `build(**values)[offset:offset + limit]`, for a paginated list.
 - `PreparedGet(queryset, key=…)`: `queryset.filter(<key>=value).first()`.
+- `PreparedInsert(model)`: `model.objects.create(**values)`.
 """
 
 import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
+from django.db.models import signals
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
 # Stand-ins for the values while a query is compiled; each is found again among the compiled
@@ -212,6 +215,70 @@ class PreparedGet:
         if there is no such row."""
         found = self._list.rows(0, 1, using=using, value=value)
         return found[0] if found else None
+
+
+class PreparedInsert:
+    """`model.objects.create(**values)`, its INSERT built once per connection.
+
+    The SQL is what Django's own compiler writes for the model; each row's values are prepared
+    by its fields as Django prepares them (`pre_save(add=True)`, `get_db_prep_save()`), and the
+    columns the database returns (the id) are set on the instance, which is then saved as
+    `create()` leaves it. With `pre_save`/`post_save` receivers on the model, or a database
+    that cannot return columns from an INSERT, it is `create()` itself. Expressions as values
+    are refused.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def create(self, *, using: str = "default", **values):
+        instance, connection, model = self.model(**values), connections[using], self.model
+        if (
+            signals.pre_save.has_listeners(model)
+            or signals.post_save.has_listeners(model)
+            or not connection.features.can_return_columns_from_insert
+        ):
+            instance.save(force_insert=True, using=using)
+            return instance
+        instance._prepare_related_fields_for_save(operation_name="save")
+        pk_set = instance._is_pk_set(model._meta)
+        compiled = self._compiled.get(connection, {}).get(pk_set)
+        sql, fields, returning, compiler, converters = compiled or self._compile(connection, pk_set)
+        params = []
+        for field in fields:
+            value = field.pre_save(instance, add=True)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"a prepared insert takes no expression ({field.name})")
+            params.append(field.get_db_prep_save(value, connection=connection))
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if returning else []
+        if rows and converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        for field, value in zip(returning, rows[0] if rows else (), strict=False):
+            setattr(instance, field.attname, value)
+        instance._state.adding, instance._state.db = False, using
+        return instance
+
+    def _compile(self, connection, pk_set: bool) -> tuple:
+        meta = self.model._meta
+        fields = [
+            field
+            for field in meta.local_concrete_fields
+            if not field.generated and (pk_set or field is not meta.auto_field)
+        ]
+        if meta.parents or any(hasattr(field, "get_placeholder") for field in fields):
+            raise ValueError(f"{meta.label}: a prepared insert writes one table of plain columns")
+        query = InsertQuery(self.model)
+        query.insert_values(fields, [self.model()])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = returning = list(meta.db_returning_fields)
+        [(sql, _params)] = compiler.as_sql()
+        converters = compiler.get_converters([field.get_col(meta.db_table) for field in returning])
+        compiled = (sql, fields, returning, compiler, converters)
+        self._compiled.setdefault(connection, {})[pk_set] = compiled
+        return compiled
 
 
 def _kind(value) -> str:

@@ -10,10 +10,13 @@ from django.utils import translation
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
+from core.prepared import PreparedInsert
 from core.tasks import enqueue_after_commit
 
 from .models import OutboundEmail
 from .tasks import email_send
+
+_OUTBOUND_EMAILS = PreparedInsert(OutboundEmail)
 
 
 def email_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -44,7 +47,7 @@ def email_queue(
     subject, body_text, body_html = email_render(
         template=template, context=context, language=language
     )
-    email = OutboundEmail.objects.create(
+    email = _OUTBOUND_EMAILS.create(
         template=template,
         to=to,
         subject=subject,

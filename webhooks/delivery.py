@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
+from core.prepared import PreparedInsert
 from outbox.services import email_queue
 
 from . import signing, transport
@@ -41,6 +42,7 @@ class Result:
 
 # An attempt that could not even be signed (see tasks._claim).
 UNSIGNABLE = Result(WebhookAttempt.Outcome.FAILED, error=str(SECRET_UNREADABLE))
+_ATTEMPTS = PreparedInsert(WebhookAttempt)
 
 
 def payload_body(event: WebhookEvent) -> bytes:
@@ -112,7 +114,7 @@ def lease_seconds() -> float:
 def attempt_log(
     delivery: WebhookDelivery, *, number: int, at: datetime, result: Result, duration_ms=None
 ) -> WebhookAttempt:
-    return WebhookAttempt.objects.create(
+    return _ATTEMPTS.create(
         delivery=delivery,
         number=number,
         attempted_at=at,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
+from core.prepared import PreparedInsert
 
 from .. import errors
 from ..codes import code_expiry, generate_code
@@ -12,6 +13,8 @@ from .customer_act import CustomerAct, customer_act
 from .events import code_event_declined
 from .expiry import code_close
 from .notices import partner_notify
+
+_CODES = PreparedInsert(PartnerCode)
 
 
 def code_issue(
@@ -101,7 +104,7 @@ def code_approval_check(
 def _code_create(act: CustomerAct, *, intended_partner: Partner | None) -> PartnerCode:
     if intended_partner is not None and not intended_partner.is_active:
         raise errors.PartnerInactive
-    return PartnerCode.objects.create(
+    return _CODES.create(
         works_group=act.group,
         code=generate_code(),
         issued_at=act.now,

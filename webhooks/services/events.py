@@ -7,13 +7,15 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Partner, User, WorksGroup
 from accounts.services import audit_record
-from core.prepared import PreparedList
+from core.prepared import PreparedInsert, PreparedList
 
 from .. import errors
 from ..models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from ..tasks import delivery_kick
 
 # Every event reads its partner's endpoints: the query is compiled once (core.prepared).
+_EVENTS = PreparedInsert(WebhookEvent)
+_DELIVERIES = PreparedInsert(WebhookDelivery)
 _ACTIVE_ENDPOINTS = PreparedList(
     lambda partner: WebhookEndpoint.objects.filter(partner=partner, is_active=True)
 )
@@ -35,7 +37,7 @@ def webhook_event_record(
     (with the database queue) their tasks commit or roll back with that change. Nothing here
     waits on a receiver.
     """
-    event = WebhookEvent.objects.create(
+    event = _EVENTS.create(
         type=type,
         partner=partner,
         works_group=works_group,
@@ -44,7 +46,7 @@ def webhook_event_record(
     )
     for endpoint in _ACTIVE_ENDPOINTS.rows(0, None, partner=partner.pk):
         if endpoint.subscribes_to(event.type):
-            delivery = WebhookDelivery.objects.create(
+            delivery = _DELIVERIES.create(
                 event=event, endpoint=endpoint, works_group=works_group, created_at=event.created_at
             )
             delivery_kick(delivery.pk)
