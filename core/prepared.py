@@ -11,7 +11,7 @@ time: nothing about them is cached.
 
 - `PreparedList(build)`: `build(**values)[offset:offset + limit]`, for a paginated list.
 - `PreparedGet(queryset, key=…)`: `queryset.filter(<key>=value).first()`.
-- `PreparedInsert(model)`: `model.objects.create(**values)`.
+- `PreparedInsert(model)`: `model.objects.create(**values)`, or a new instance's `save()`.
 """
 
 import weakref
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import signals
+from django.db.models import Model, signals
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
@@ -223,19 +223,23 @@ class PreparedInsert:
     The SQL is what Django's own compiler writes for the model; each row's values are prepared
     by its fields as Django prepares them (`pre_save(add=True)`, `get_db_prep_save()`), and the
     columns the database returns (the id) are set on the instance, which is then saved as
-    `create()` leaves it. With `pre_save`/`post_save` receivers on the model, or a database
-    that cannot return columns from an INSERT, it is `create()` itself. Expressions as values
-    are refused.
+    `create()` leaves it. A model with its own `save()` or with `pre_save`/`post_save`
+    receivers, or a database that cannot return columns from an INSERT, gets `save()` itself.
+    Expressions as values are refused.
     """
 
     def __init__(self, model):
-        self.model = model
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.model, self._compiled = model, weakref.WeakKeyDictionary()
 
     def create(self, *, using: str = "default", **values):
-        instance, connection, model = self.model(**values), connections[using], self.model
+        return self.insert(self.model(**values), using=using)
+
+    def insert(self, instance, *, using: str = "default"):
+        """Save a new `instance` (made, not yet saved) as `instance.save()` would insert it."""
+        connection, model = connections[using], self.model
         if (
-            signals.pre_save.has_listeners(model)
+            model.save is not Model.save
+            or signals.pre_save.has_listeners(model)
             or signals.post_save.has_listeners(model)
             or not connection.features.can_return_columns_from_insert
         ):

@@ -6,6 +6,7 @@ from django.db import IntegrityError
 
 from accounts.models import AuditEvent, Channel, User, WorksGroup
 from accounts.services import audit_record
+from core.prepared import PreparedInsert
 
 from .. import errors
 from ..models import PartnerCode, PartnerContract
@@ -14,6 +15,8 @@ from .customer_act import customer_act
 from .events import contract_event_completed
 from .expiry import code_close
 from .notices import contract_notify_completed
+
+_CONTRACTS = PreparedInsert(PartnerContract)
 
 
 def contract_complete(
@@ -40,7 +43,7 @@ def contract_complete(
             completed_by=by,
         )
         try:
-            contract.save()
+            _CONTRACTS.insert(contract)
         except IntegrityError as exc:  # a contract made outside this lock; all is rolled back
             raise errors.AlreadyContracted from exc
         code_close(code, PartnerCode.Status.USED, act.now)

@@ -3,7 +3,7 @@
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, signals
+from django.db.models import F, Model, signals
 from django.db.models.sql.compiler import SQLInsertCompiler
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -62,6 +62,14 @@ def test_a_primary_key_with_a_default_is_written_and_auto_now_is_set():
     assert endpoint.updated_at is not None and stored.updated_at == endpoint.updated_at
 
 
+def test_a_new_instance_is_inserted_as_its_save_would_insert_it():
+    group = WorksGroupFactory()
+    event = AuditEvent(action=AuditEvent.Action.LOGIN, works_group=group, details={"n": 1})
+    assert PreparedInsert(AuditEvent).insert(event) is event
+    assert event.pk is not None and not event._state.adding
+    assert AuditEvent.objects.get(pk=event.pk).details == {"n": 1}
+
+
 def test_the_insert_is_compiled_once_and_is_one_statement(monkeypatch):
     group, inserts = WorksGroupFactory(), PreparedInsert(AuditEvent)
     compiled = []
@@ -90,6 +98,16 @@ def test_with_a_save_receiver_it_is_create_itself():
     finally:
         signals.post_save.disconnect(receiver, sender=Partner)
     assert seen == [(partner.pk, True)]
+
+
+def test_a_model_with_its_own_save_gets_it(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        Partner, "save", lambda self, *a, **kw: calls.append(kw) or Model.save(self, *a, **kw)
+    )
+    partner = PreparedInsert(Partner).create(name="保存を持つモデル")
+    assert calls == [{"force_insert": True, "using": "default"}]
+    assert Partner.objects.filter(pk=partner.pk).exists()
 
 
 def test_an_expression_or_an_unsaved_relation_is_refused_and_nothing_is_written():
