@@ -421,6 +421,8 @@ def main() -> None:
         for number in range(args.repeat):
             if args.repeat > 1:
                 print(f"run {number + 1} of {args.repeat}", flush=True)
+            if number:
+                seed(env)  # nothing new to load: the VACUUM (ANALYZE) after the last run
             own = state["switch_pool"][number * pool : (number + 1) * pool]
             with tempfile.NamedTemporaryFile("w", suffix=".json") as state_file:
                 json.dump({**state, "switch_pool": own}, state_file)

@@ -141,14 +141,14 @@ class Command(BaseCommand):
         self.timings.append((label, count, time.perf_counter() - started))
 
     def vacuum_analyze(self) -> None:
-        # Fresh planner statistics, so the first queries after the load use the indexes; and
-        # the vacuum PostgreSQL advises after a bulk load, so that it (hint bits, the
-        # visibility map, autovacuum's pass over a million new rows) is not done during the
-        # first scenarios measured. Outside a transaction, as VACUUM must be.
+        # Fresh planner statistics, so the first queries after the load use the indexes; the
+        # vacuum PostgreSQL advises after a bulk load (hint bits, the visibility map), so that
+        # the first scenarios measured do not pay for it; and the dead rows of the last runs
+        # (tasks, tokens, deliveries) gone, should autovacuum be off, as it is on the
+        # machines of this project. The whole database, outside a transaction, as VACUUM must
+        # be; bench/run.py calls this before each run.
         with connection.cursor() as cursor:
-            for model in (WorksGroup, CompanyInfo, User, PartnerCode, PartnerContract, AuditEvent):
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
+            cursor.execute("VACUUM (ANALYZE)")
 
     def partners(self, count: int) -> list[tuple[Partner, User]]:
         """Each partner with one staff member, the one who verified its customers' codes."""
