@@ -221,9 +221,9 @@ class PreparedInsert:
     """`model.objects.create(**values)`, its INSERT built once per connection.
 
     The SQL is what Django's own compiler writes for the model; each row's values are prepared
-    by its fields as Django prepares them (`pre_save(add=True)`, `get_db_prep_save()`), and the
-    columns the database returns (the id) are set on the instance, which is then saved as
-    `create()` leaves it. A model with its own `save()` or with `pre_save`/`post_save`
+    by its fields as Django prepares them (`pre_save(add=True)`, `get_db_prep_save()`); the
+    columns the database returns (the id) are set on the instance, left saved as `create()`
+    leaves it. A model with its own `save()` or with `pre_save`/`post_save`
     receivers, or a database that cannot return columns from an INSERT, gets `save()` itself.
     Expressions as values are refused.
     """
