@@ -6,7 +6,9 @@ Run by bench/run.py with the server's environment (same database, same SECRET_KE
 - the console tenant `bench-console`: complete 会社情報, a super admin, an open code (the
   wizard at step 2) and BUSY_TENANT_EVENTS audit events of its own (a busy customer);
 - partner staff of the first seeded partner, whose customers list holds its share of the
-  100,000 contracts, and an API token for them;
+  100,000 contracts;
+- partner staff of a partner of the switch's own, whose API token verifies the switching
+  groups' codes: so the switch adds nothing to the lists the other scenarios measure;
 - an API app of that staff member (`api.services.api_app_create`, scope `partner.read`) with
   its credentials, for the load generator to sign assertions with, and an OAuth access token
   of it from the token endpoint's own service (`api.oauth.oauth_token_issue`); the last
@@ -56,6 +58,8 @@ CONSOLE_DOMAIN = "bench-console"
 BUSY_TENANT_EVENTS = 20_000
 SEEDED_PARTNER = "スケール パートナー01 株式会社"
 STAFF_EMAIL = "staff@bench-partner.example"
+SWITCH_PARTNER = "ベンチ 切り替え用パートナー 株式会社"
+SWITCH_STAFF_EMAIL = "switch-staff@bench-partner.example"
 API_APP_NAME = "bench"
 API_SCOPE = "partner.read"  # the customer list reads; nothing the bench calls writes with it
 # The description of the webhook endpoint bench/deliveries.py registers (and removes).
@@ -116,8 +120,7 @@ def console_tenant() -> User:
     return admin
 
 
-@transaction.atomic
-def partner_staff() -> tuple[User, str]:
+def partner_staff() -> User:
     partner = (
         Partner.objects.filter(name=SEEDED_PARTNER).first()
         or Partner.objects.get_or_create(name="ベンチ パートナー 株式会社")[0]
@@ -126,12 +129,23 @@ def partner_staff() -> tuple[User, str]:
         email=STAFF_EMAIL,
         defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
     )
+    return staff
+
+
+@transaction.atomic
+def switch_staff_token() -> str:
+    """An API token of the switch's partner staff."""
+    partner, _created = Partner.objects.get_or_create(name=SWITCH_PARTNER)
+    staff, _created = User.objects.get_or_create(
+        email=SWITCH_STAFF_EMAIL,
+        defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
+    )
     # A fresh token each run; the last run's are revoked (one person holds at most
     # API_TOKENS_PER_STAFF live tokens).
     for old in staff.api_tokens.filter(revoked_at__isnull=True):
         tokens.api_token_revoke(token=old, by=staff)
     _token, raw = tokens.api_token_create(staff=staff, name="bench")
-    return staff, raw
+    return raw
 
 
 @transaction.atomic
@@ -232,7 +246,7 @@ def webhook_endpoints_remove(partner: Partner) -> None:
 def main() -> None:
     pool_size = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
     admin = console_tenant()
-    staff, token = partner_staff()
+    staff = partner_staff()
     webhook_endpoints_remove(staff.partner)
     app = api_app(staff)
     state = {
@@ -240,7 +254,7 @@ def main() -> None:
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "console": {"session": login_session(admin), "csrf": csrf_secret()},
         "staff": {"session": login_session(staff), "csrf": csrf_secret()},
-        "api_token": token,
+        "api_token": switch_staff_token(),
         "api_app": app,
         "api_access_token": access_token(app),
         "switch_pool": [
