@@ -421,8 +421,9 @@ def main() -> None:
         for number in range(args.repeat):
             if args.repeat > 1:
                 print(f"run {number + 1} of {args.repeat}", flush=True)
-            if number:
-                seed(env)  # nothing new to load: the VACUUM (ANALYZE) after the last run
+            # Nothing new to load: the VACUUM (ANALYZE) of what prepare.py or the last run
+            # wrote (the switch's fresh groups had no statistics in the first run).
+            seed(env)
             own = state["switch_pool"][number * pool : (number + 1) * pool]
             with tempfile.NamedTemporaryFile("w", suffix=".json") as state_file:
                 json.dump({**state, "switch_pool": own}, state_file)
