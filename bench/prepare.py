@@ -9,10 +9,10 @@ Run by bench/run.py with the server's environment (same database, same SECRET_KE
   100,000 contracts;
 - partner staff of a partner of the switch's own, whose API token verifies the switching
   groups' codes: so the switch adds nothing to the lists the other scenarios measure;
-- an API app of that staff member (`api.services.api_app_create`, scope `partner.read`) with
-  its credentials, for the load generator to sign assertions with, and an OAuth access token
-  of it from the token endpoint's own service (`api.oauth.oauth_token_issue`); the last
-  run's bench apps are deleted with their tokens;
+- an API app of the first partner's staff member (`api.services.api_app_create`, scope
+  `partner.read`) with its credentials, for the load generator to sign assertions with,
+  and an OAuth access token of it from the token endpoint's own service
+  (`api.oauth.oauth_token_issue`); the last run's bench apps are deleted with their tokens;
 - no webhook endpoint: one left behind by an interrupted run is removed (bench/deliveries.py
   registers one for the webhook scenario only, so no other scenario records deliveries);
 - a pool of fresh groups for the full switch, each with its super admin logged in.
