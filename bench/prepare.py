@@ -120,26 +120,26 @@ def console_tenant() -> User:
     return admin
 
 
-def partner_staff() -> User:
-    partner = (
-        Partner.objects.filter(name=SEEDED_PARTNER).first()
-        or Partner.objects.get_or_create(name="ベンチ パートナー 株式会社")[0]
-    )
+def staff_of(partner: Partner, email: str) -> User:
     staff, _created = User.objects.get_or_create(
-        email=STAFF_EMAIL,
+        email=email,
         defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
     )
     return staff
 
 
+def partner_staff() -> User:
+    partner = (
+        Partner.objects.filter(name=SEEDED_PARTNER).first()
+        or Partner.objects.get_or_create(name="ベンチ パートナー 株式会社")[0]
+    )
+    return staff_of(partner, STAFF_EMAIL)
+
+
 @transaction.atomic
 def switch_staff_token() -> str:
     """An API token of the switch's partner staff."""
-    partner, _created = Partner.objects.get_or_create(name=SWITCH_PARTNER)
-    staff, _created = User.objects.get_or_create(
-        email=SWITCH_STAFF_EMAIL,
-        defaults={"role": User.Role.PARTNER_STAFF, "partner": partner, "password": "!"},
-    )
+    staff = staff_of(Partner.objects.get_or_create(name=SWITCH_PARTNER)[0], SWITCH_STAFF_EMAIL)
     # A fresh token each run; the last run's are revoked (one person holds at most
     # API_TOKENS_PER_STAFF live tokens).
     for old in staff.api_tokens.filter(revoked_at__isnull=True):

@@ -223,9 +223,9 @@ class PreparedInsert:
     The SQL is what Django's own compiler writes for the model; each row's values are prepared
     by its fields as Django prepares them (`pre_save(add=True)`, `get_db_prep_save()`); the
     columns the database returns (the id) are set on the instance, left saved as `create()`
-    leaves it. A model with its own `save()` or with `pre_save`/`post_save`
-    receivers, or a database that cannot return columns from an INSERT, gets `save()` itself.
-    Expressions as values are refused.
+    leaves it. A model with its own `save()` or with `pre_save`/`post_save` receivers, or a
+    database that cannot return columns from an INSERT, gets `save()` itself. Expressions as
+    values are refused.
     """
 
     def __init__(self, model):
