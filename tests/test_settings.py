@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PROBE = (
@@ -79,3 +80,23 @@ def test_postgresql_binds_parameters_on_the_server_unless_turned_off():
 
     assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
     assert "server_side_binding" not in off and "prepare_threshold" not in off
+
+
+def test_postgresql_keeps_generic_plans_unless_told_otherwise():
+    url = "postgres://postgres@127.0.0.1:5432/x"
+
+    default = _database_options(DATABASE_URL=url)
+    auto = _database_options(DATABASE_URL=url, DATABASE_PLAN_CACHE_MODE="auto")
+    own = _database_options(DATABASE_URL=f"{url}?options=-c%20work_mem%3D8MB")
+
+    assert default["options"] == "-c plan_cache_mode=force_generic_plan"
+    assert auto["options"] == "-c plan_cache_mode=auto"
+    assert own["options"] == "-c work_mem=8MB -c plan_cache_mode=force_generic_plan"
+
+
+def test_an_unknown_plan_cache_mode_is_refused_at_start():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _database_options(
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DATABASE_PLAN_CACHE_MODE="fast"
+        )
+    assert "DATABASE_PLAN_CACHE_MODE must be" in refused.value.stderr

@@ -124,8 +124,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.b
     # Parameters bound by the server, not spliced into the SQL text by psycopg: a query
     # run five times on a connection becomes a prepared statement, planned once
     # (docs/PERFORMANCE.md). Off for a pooler that cannot keep them (PgBouncer < 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
+    _database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _database_options.update(server_side_binding=True, prepare_threshold=5)
+    # A prepared statement's plan is made once, not again at every execution: left to
+    # choose, PostgreSQL re-plans the many-join reads (the signed-in user, the wizard's
+    # code) on each run whenever the statistics make it doubt the generic plan, milliseconds
+    # per request (docs/PERFORMANCE.md, sixth pass). tests/perf/test_generic_plans.py checks
+    # that the long lists' generic plans walk their indexes. `auto` gives the choice back.
+    _plan_cache_mode = env.str("DATABASE_PLAN_CACHE_MODE", default="force_generic_plan")
+    if _plan_cache_mode not in ("force_generic_plan", "force_custom_plan", "auto"):
+        raise ImproperlyConfigured(
+            "DATABASE_PLAN_CACHE_MODE must be force_generic_plan, force_custom_plan or auto"
+        )
+    _database_options["options"] = " ".join(
+        filter(None, [_database_options.get("options"), f"-c plan_cache_mode={_plan_cache_mode}"])
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
