@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import FlowError, NotAllowed
 
 from .auditing import audit_record, mask_email
-from .models import AuditEvent, CompanyInfo, User, WorksGroup
+from .models import AuditEvent, CompanyInfo, Partner, User, WorksGroup
 from .throttle import password_attempt
 
 __all__ = [
@@ -117,6 +117,13 @@ def company_info_update(
             details={"changed": sorted(changed), **details},
         )
     return info
+
+
+def company_info_switched_to(works_group: WorksGroup, partner: Partner | None) -> None:
+    """Note on the group's 会社情報 the partner of its new contract (None: its contract is
+    gone, a sandbox reset): the partner API's customer list walks it (CompanyInfo). Called in
+    the transaction that writes or deletes the contract."""
+    CompanyInfo.objects.filter(works_group=works_group).update(switched_to=partner)
 
 
 def _admin_email_change_check(*, by: User, email: str, password: str, client_ip) -> None:

@@ -182,8 +182,9 @@ def partner_list(*, query: str = "") -> QuerySet[Partner]:
 # The partner API's customer list -----------------------------------------------------------
 
 CUSTOMER_CURSOR_SALT = "partners.customer-contract-list"
-# Both keys from 会社情報, so that its index (company_name, works_group) gives the order and a
-# page is read by walking it (tests/perf/test_customer_list_plan.py).
+# Both keys from 会社情報, so that its index (switched_to, company_name, works_group) gives a
+# partner's customers in order and a page is read by walking it, whatever the partner's share
+# of all groups (tests/perf/test_customer_list_plan.py).
 CUSTOMER_SORT_NAME = "works_group__company_info__company_name"
 CUSTOMER_SORT_TIEBREAK = "works_group__company_info__works_group_id"
 
@@ -195,11 +196,9 @@ class CustomerPage:
 
 
 def _customer_contracts(partner: int) -> QuerySet[PartnerContract]:
-    # Every group has its 会社情報; saying so makes the join an inner one, which the index
-    # walk needs.
-    return PartnerContract.objects.filter(
-        partner=partner, works_group__company_info__isnull=False
-    ).select_related("works_group__company_info")
+    return PartnerContract.objects.filter(partner=partner).select_related(
+        "works_group__company_info"
+    )
 
 
 def _customer_contracts_by_name(
@@ -211,7 +210,9 @@ def _customer_contracts_by_name(
     group: int | None = None,
 ) -> QuerySet[PartnerContract]:
     """The list's query: only `domain`'s if given, after (`name`, `group`) if given."""
-    contracts = _customer_contracts(partner)
+    # 会社情報 notes the partner of the group's contract (switched_to), and the list walks
+    # that; the contract's own partner is checked too, as the record.
+    contracts = _customer_contracts(partner).filter(works_group__company_info__switched_to=partner)
     if domain is not None:
         contracts = contracts.filter(works_group__domain=domain)
     if name is not None:

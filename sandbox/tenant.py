@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, CompanyInfo, Partner, Role, User, WorksGroup
-from accounts.services import NOT_SUPER_ADMIN
+from accounts.services import NOT_SUPER_ADMIN, company_info_switched_to
 from outbox.models import OutboundEmail
 from partners.models import PartnerCode, PartnerContract
 from webhooks.models import WebhookEvent
@@ -127,6 +127,7 @@ def flow_remove(group: WorksGroup) -> dict[str, int]:
     """Remove what the flow left on the locked `group`: its contract, codes, outbox rows, the
     flow's audit rows and the partners' webhook events about it (with their deliveries; one
     not yet sent never will be); returns how many of each."""
+    company_info_switched_to(group, None)
     return {
         "webhook_events": WebhookEvent.objects.filter(works_group=group).delete()[0],
         "contracts": PartnerContract.objects.filter(works_group=group).delete()[0],

@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import AuditEvent, Channel, CompanyInfo, Partner, Plan, User, WorksGroup
+from accounts.services import company_info_switched_to
 from api import credentials
 from api.models import AccessToken, ApiApp, RefreshToken, UsedAssertion
 from outbox.models import OutboundEmail
@@ -161,6 +162,7 @@ class PartnerContractFactory(DjangoModelFactory[PartnerContract]):
             group = obj.works_group
             group.channel, group.partner = Channel.PARTNER, obj.partner
             group.save(update_fields=["channel", "partner"])
+            company_info_switched_to(group, obj.partner)
 
 
 class AuditEventFactory(DjangoModelFactory[AuditEvent]):

@@ -226,6 +226,19 @@ class CompanyInfo(models.Model):
         choices=NoticeRecipients,
         default=NoticeRecipients.ADMINS,
     )
+    # The partner of the group's contract, if it switched (None before a switch, and again
+    # after a sandbox reset), kept by `company_info_switched_to()`: with it the partner API
+    # reads a partner's customers in company-name order from one index and stops after a
+    # page. The contract stays the record; the list checks both.
+    switched_to = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # company_info_customer_order starts with it
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -240,7 +253,10 @@ class CompanyInfo(models.Model):
         indexes = [
             # The partner API lists a partner's customers by company name, page by page: the
             # database walks this index and stops after a page (partners/selectors.py).
-            models.Index(fields=["company_name", "works_group"], name="company_info_name_order"),
+            models.Index(
+                fields=["switched_to", "company_name", "works_group"],
+                name="company_info_customer_order",
+            ),
         ]
 
     def __str__(self) -> str:

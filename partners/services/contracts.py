@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import IntegrityError
 
 from accounts.models import AuditEvent, Channel, User, WorksGroup
-from accounts.services import audit_record
+from accounts.services import audit_record, company_info_switched_to
 from core.prepared import PreparedInsert
 
 from .. import errors
@@ -50,6 +50,7 @@ def contract_complete(
         group.channel = Channel.PARTNER
         group.partner = contract.partner
         group.save(update_fields=["channel", "partner", "updated_at"])
+        company_info_switched_to(group, contract.partner)
         audit_record(
             action=AuditEvent.Action.SWITCH_COMPLETED,
             actor=by,

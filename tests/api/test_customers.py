@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.models import Plan
+from accounts.models import CompanyInfo, Plan
 from partners.tokens import api_token_create
 from tests.factories import (
     PartnerCodeFactory,
@@ -146,6 +146,28 @@ def test_the_list_shows_only_the_partner_s_customers_by_name(api, partner):
         "さくら商事",
     ]
     assert body["responseMetaData"] == {"nextCursor": None}
+
+
+def test_a_renamed_customer_moves_to_its_new_place_in_the_list(api, partner):
+    for name in ("さくら商事", "あおば物産", "かもめ工業"):
+        _customer_of(partner, name)
+    info = CompanyInfo.objects.get(company_name="さくら商事")
+    info.company_name = "いろは商事"
+    info.save()
+
+    assert _walk(api) == (["あおば物産", "いろは商事", "かもめ工業"], 1)
+
+
+def test_the_list_reads_only_what_the_contract_says(api, partner):
+    """会社情報's note of the partner (switched_to) only drives the walk: a group noted as
+    this partner's whose contract is another's is not listed."""
+    _customer_of(partner, "あおば物産")
+    other = PartnerContractFactory(
+        partner=PartnerFactory(), code__works_group__company_info__company_name="他社の顧客"
+    )
+    CompanyInfo.objects.filter(works_group=other.works_group).update(switched_to=partner)
+
+    assert _walk(api) == (["あおば物産"], 1)
 
 
 def test_the_list_pages_with_the_cursor(api, partner):

@@ -286,6 +286,7 @@ def test_complete_switch_uses_the_code_and_moves_the_group_to_the_partner(
     assert verified_code.status == PartnerCode.Status.USED
     assert verified_code.closed_at == COMPLETED_AT
     assert (group.channel, group.partner) == (Channel.PARTNER, partner)
+    assert group.company_info.switched_to == partner  # the API's customer list walks it
     event = AuditEvent.objects.get(action=AuditEvent.Action.SWITCH_COMPLETED)
     assert (event.actor, event.partner) == (super_admin, partner)
     assert event.details == {"code": verified_code.masked, "settlement_total": 6227}

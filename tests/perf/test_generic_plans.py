@@ -9,7 +9,6 @@ many more rows than the others, and its generic plan must walk the list's index 
 after a page.
 """
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -25,49 +24,14 @@ from partners.selectors import customer_code_list
 from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
 from tests.reliability.support import ON_POSTGRESQL
 
+from .plans import analyze, assert_walks, generic_plan
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's plans"),
 ]
 
 PAGE = 50
-
-
-def generic_plan(read) -> str:
-    """EXPLAIN of the one statement `read()` sends, prepared and executed as a generic plan."""
-    sent = []
-
-    def keep(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(keep):
-        read()
-    [(sql, params)] = sent
-    number = iter(range(1, len(params) + 1))
-    numbered = re.sub(r"(?<!%)%s", lambda _: f"${next(number)}", sql)
-    with connection.cursor() as cursor:
-        cursor.execute(f"PREPARE generic_plan_probe AS {numbered}")
-        arguments = ", ".join(["%s"] * len(params))
-        cursor.execute(
-            connection.ops.compose_sql(f"EXPLAIN EXECUTE generic_plan_probe({arguments})", params)
-        )
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("DEALLOCATE generic_plan_probe")
-    return plan
-
-
-def assert_walks(plan: str, index: str) -> None:
-    assert "$1" in plan, "a custom plan (the values written in), not the generic one:\n" + plan
-    assert f"Index Scan using {index}" in plan, plan
-    # No sort of all the tenant's rows (an incremental one, within a timestamp, is fine).
-    assert not re.search(r"^\s*(->\s*)?Sort  \(", plan, re.MULTILINE), plan
-
-
-def analyze(*models) -> None:
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def test_the_connection_keeps_generic_plans():

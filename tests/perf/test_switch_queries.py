@@ -52,7 +52,8 @@ def test_the_full_switch_request_by_request(super_admin, staff, group):
 
     # Before issue 17: 7, 2, 3, 13, 5, 2, 20, 2 (54). Since: the token's last use written once
     # a minute, no savepoint around the webhook event or the contract, and the verified code
-    # read with its partner and staff member.
+    # read with its partner and staff member. Then +1: complete notes the contract's partner
+    # on 会社情報 (switched_to), which the API's customer list walks.
     assert costs == {
         "issue": 7,
         "wizard (code)": 2,
@@ -60,6 +61,6 @@ def test_the_full_switch_request_by_request(super_admin, staff, group):
         "API transfer": 11,
         "approve": 5,
         "confirm": 2,
-        "complete": 14,
+        "complete": 15,
         "wizard (step 4)": 2,
     }

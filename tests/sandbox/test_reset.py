@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import AuditEvent, Channel, Plan, Role, User
+from accounts.models import AuditEvent, Channel, CompanyInfo, Plan, Role, User
 from outbox.models import OutboundEmail
 from partners import services as flow
 from partners.models import PartnerCode, PartnerContract
@@ -93,7 +93,8 @@ def test_the_super_admin_who_resets_stays_signed_in_under_the_restored_e_mail(de
 def test_a_sandbox_customer_is_reset_to_how_it_was_created_with_a_fresh_code(created, staff):
     group = created.customer.works_group
     _switch(created, staff)
-    info = group.company_info
+    info = CompanyInfo.objects.get(works_group=group)
+    assert info.switched_to == staff.partner
     info.company_name, info.phone = "変更後の会社", "099-999-9999"
     info.save()
 
@@ -108,6 +109,7 @@ def test_a_sandbox_customer_is_reset_to_how_it_was_created_with_a_fresh_code(cre
     )
     assert group.company_info.company_name == created.customer.company_info["company_name"]
     assert group.company_info.phone == "03-0000-0000"
+    assert group.company_info.switched_to is None  # no contract: in no partner's API list
     assert code.status == PartnerCode.Status.ISSUED and code.code != created.code.code
     assert list(PartnerCode.objects.filter(works_group=group)) == [code]
     assert not PartnerContract.objects.exists()

@@ -210,6 +210,7 @@ class Command(BaseCommand):
                 "works_group": group_ids[domain_of(n)],
                 "group_name": f"グループ{n}",
                 "company_name": f"株式会社スケール{n}",
+                "switched_to": partner_of(n).pk,  # every seeded group has switched (contracts)
                 "phone": f"03-{n % 10_000:04d}-{n % 7_919:04d}",
                 "language": CompanyInfo.Language.JA_JP,
                 "time_zone": "Asia/Tokyo",
