@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from accounts.models import WorksGroup
-from partners import selectors
+from partners import customer_contracts
 from partners.models import PartnerContract
 
 from . import refusals
@@ -71,7 +71,7 @@ def _contract(request, domain_id: int) -> PartnerContract:
     partner = request.auth.partner
     contract = None
     if domain_id <= MAX_ID:
-        contract = selectors.customer_contract_get(partner=partner, domain_id=domain_id)
+        contract = customer_contracts.customer_contract_get(partner=partner, domain_id=domain_id)
     if contract is None:
         raise refusals.CustomerNotFound
     return contract
@@ -97,7 +97,7 @@ LIST_ERRORS = meanings(
 def customer_list(request, query: Query[ListQuery]):
     """The customers that switched to the calling partner, by company name. Each page starts
     after the last row of the page before, so customers added meanwhile never shift a page."""
-    page = selectors.customer_contract_list(
+    page = customer_contracts.customer_contract_list(
         partner=request.auth.partner,
         domain=query.domain,
         descending=query.orderBy == "name desc",

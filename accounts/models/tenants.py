@@ -252,7 +252,7 @@ class CompanyInfo(models.Model):
         ]
         indexes = [
             # The partner API lists a partner's customers by company name, page by page: the
-            # database walks this index and stops after a page (partners/selectors.py).
+            # database walks this index and stops after a page (partners/customer_contracts.py).
             models.Index(
                 fields=["switched_to", "company_name", "works_group"],
                 name="company_info_customer_order",

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from api import urls as api_urls
 from api import webhook_endpoints as webhook_router
 from api.oauth import JWT_BEARER
-from partners import selectors, services
+from partners import customer_contracts, services
 from sandbox import services as sandbox_services
 from sandbox.models import SandboxCustomer
 from sandbox.services import Via
@@ -244,7 +244,7 @@ SCENARIOS = {
     (CUSTOMERS_PATH, "get", "403"): lambda w: w.partner_deactivated().read(CUSTOMERS_PATH),
     (CUSTOMERS_PATH, "get", "405"): lambda w: w.api.request("POST", CUSTOMERS_PATH),
     (CUSTOMERS_PATH, "get", "500"): lambda w: w.read(
-        CUSTOMERS_PATH, api=w.with_bug_in("customer_contract_list", selectors)
+        CUSTOMERS_PATH, api=w.with_bug_in("customer_contract_list", customer_contracts)
     ),
     (ONE_CUSTOMER_PATH, "get", "200"): lambda w: w.read(ONE_CUSTOMER_PATH),
     (ONE_CUSTOMER_PATH, "get", "401"): lambda w: w.read(ONE_CUSTOMER_PATH, api=w.without_token()),
@@ -252,7 +252,7 @@ SCENARIOS = {
     (ONE_CUSTOMER_PATH, "get", "404"): lambda w: w.api.get(w.another_partners_customer()),
     (ONE_CUSTOMER_PATH, "get", "405"): lambda w: w.api.request("DELETE", w.url(ONE_CUSTOMER_PATH)),
     (ONE_CUSTOMER_PATH, "get", "500"): lambda w: w.read(
-        ONE_CUSTOMER_PATH, api=w.with_bug_in("customer_contract_get", selectors)
+        ONE_CUSTOMER_PATH, api=w.with_bug_in("customer_contract_get", customer_contracts)
     ),
     (SUBSCRIPTION_PATH, "get", "200"): lambda w: w.read(SUBSCRIPTION_PATH),
     (SUBSCRIPTION_PATH, "get", "401"): lambda w: w.read(SUBSCRIPTION_PATH, api=w.without_token()),
@@ -262,7 +262,7 @@ SCENARIOS = {
     ),
     (SUBSCRIPTION_PATH, "get", "405"): lambda w: w.api.request("PUT", w.url(SUBSCRIPTION_PATH)),
     (SUBSCRIPTION_PATH, "get", "500"): lambda w: w.read(
-        SUBSCRIPTION_PATH, api=w.with_bug_in("customer_contract_get", selectors)
+        SUBSCRIPTION_PATH, api=w.with_bug_in("customer_contract_get", customer_contracts)
     ),
     (TOKEN_PATH, "post", "200"): lambda w: w.sign_in(),
     (TOKEN_PATH, "post", "400"): lambda w: w.sign_in(assertion=sign(w.app, exp=1)),

@@ -12,7 +12,7 @@ data, docs/PERFORMANCE.md).
 import pytest
 from django.db import connection
 
-from partners.selectors import customer_contract_list
+from partners.customer_contracts import customer_contract_list
 from tests.factories import PartnerContractFactory, PartnerFactory
 from tests.reliability.support import ON_POSTGRESQL
 

@@ -15,7 +15,7 @@ from accounts.models import AuditEvent, CompanyInfo, Language, User, WorksGroup
 from accounts.selectors import audit_rows
 from core.pagination import CountlessPaginator
 from core.prepared import PreparedGet, PreparedList
-from partners import selectors as partners_selectors
+from partners import customer_contracts
 from partners.models import PartnerCode
 from partners.selectors import _WIZARD_CODE, _customer_codes, customer_code_list
 from tests.factories import (
@@ -33,7 +33,11 @@ WITH_TENANT = User.objects.select_related("works_group__company_info", "partner"
 
 
 def _fields(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+    """The fields the instance was read with (a deferred one would be read now), and which
+    were deferred."""
+    deferred = instance.get_deferred_fields()
+    loaded = [field.attname for field in instance._meta.fields if field.attname not in deferred]
+    return {"deferred": deferred, **{name: getattr(instance, name) for name in loaded}}
 
 
 @pytest.mark.parametrize("staff", [False, True], ids=["customer", "partner staff"])
@@ -237,9 +241,9 @@ def test_api_customer_rows_are_the_orm_s_instances_with_their_relations(partner,
     values = {"partner": partner.pk}
     if after:
         values.update(name=after[0], group=after[1])
-    expected = list(partners_selectors._customer_contracts_by_name(descending, **values)[:10])
+    expected = list(customer_contracts._customer_contracts_by_name(descending, **values)[:10])
 
-    rows = partners_selectors._CUSTOMERS_BY_NAME[descending].rows(0, 10, **values)
+    rows = customer_contracts._CUSTOMERS_BY_NAME[descending].rows(0, 10, **values)
 
     assert len(rows) == len(expected) > 0
     with CaptureQueriesContext(connection) as queries:  # the relations came with the rows

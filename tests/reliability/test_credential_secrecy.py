@@ -12,7 +12,7 @@ from api import oauth
 from api.models import AccessToken, ApiApp, RefreshToken
 from api.oauth import JWT_BEARER
 from api.services import AppCredentials, api_app_create
-from partners import selectors
+from partners import customer_contracts
 from tests.api.oauth_support import sign, token_request
 from tests.factories import PartnerCodeFactory, PartnerContractFactory, UserFactory
 from tests.support import db_state
@@ -128,7 +128,7 @@ def test_a_crash_in_the_api_reports_no_bearer_token(monkeypatch, client, caplog,
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(selectors, "customer_contract_list", broken)
+    monkeypatch.setattr(customer_contracts, "customer_contract_list", broken)
     caplog.set_level(logging.ERROR)
     response = Client(raise_request_exception=False).get(
         CUSTOMERS, headers={"Authorization": f"Bearer {access_token}"}
