@@ -228,10 +228,12 @@ def sandbox_code_lapse(
 
 def _open_code(act: SandboxAct) -> PartnerCode | None:
     """The group's open code, locked, unless its validity or approval window is already over
-    (then there is nothing to move)."""
+    (then there is nothing to move). Not joined to the verifying staff member, read only if a
+    lapse e-mails them: as partners.services.customer_act explains, that join could walk the
+    users' whole primary key."""
     code = (
         PartnerCode.objects.select_for_update(of=("self",))
-        .select_related("works_group__company_info", "verified_partner", "verified_by")
+        .select_related("works_group__company_info", "verified_partner")
         .filter(works_group=act.group, status__in=PartnerCode.OPEN_STATUSES)
         .first()
     )

@@ -4,6 +4,8 @@ happens as it would have when the time came (the expiry job's own step records i
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -13,6 +15,7 @@ from partners import services as flow
 from partners.models import PartnerCode
 from sandbox import errors, services
 from sandbox.services import Via
+from sandbox.tenant import SandboxAct
 from tests.factories import PartnerCodeFactory, UserFactory
 from tests.partners.flow import refused, verify
 from tests.support import nothing_written
@@ -294,3 +297,18 @@ def test_an_operator_moves_a_demo_groups_clock(demo):
     code = expire(demo["mizl"], demo["ops"])
 
     assert code.status == PartnerCode.Status.EXPIRED
+
+
+def test_the_open_code_is_read_without_the_users(group):
+    """As the customer's transitions read it (tests/perf/test_switch_queries.py): joined to
+    the verifying staff member, PostgreSQL could merge-join the users' primary key from its
+    start up to a staff member newer than its statistics (docs/PERFORMANCE.md)."""
+    PartnerCodeFactory(works_group=group, verified=True)
+    act = SandboxAct(group=group, owner=None, by=None, now=timezone.now())
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        code = services._open_code(act)
+
+    assert code.status == PartnerCode.Status.VERIFIED
+    [read] = queries.captured_queries
+    assert "accounts_user" not in read["sql"]
