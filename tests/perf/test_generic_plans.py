@@ -1,8 +1,8 @@
 """Prepared statements keep one generic plan per connection, and the long lists' plans are good.
 
 `DATABASE_PLAN_CACHE_MODE` (default `force_generic_plan`) stops PostgreSQL from planning a
-prepared statement again at every execution, which it did for the many-join reads whenever
-its statistics made it doubt the generic plan (docs/PERFORMANCE.md, sixth pass). A generic
+prepared statement again at every execution, which it does whenever its statistics make it
+doubt the generic plan (docs/PERFORMANCE.md, sixth pass, change 27). A generic
 plan is made without the values: issue 7's trap was one that sorted a busy tenant's whole
 audit log. So each long list is prepared here as the server prepares it, for a tenant with
 many more rows than the others, and its generic plan must walk the list's index and stop
