@@ -130,7 +130,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.b
     # choose, PostgreSQL re-plans a statement on each run whenever the statistics make it
     # doubt the generic plan (the partner list: 0.8 ms of planning a request), and the plan
     # that runs is the one tests/perf/test_generic_plans.py checks: the long lists' generic
-    # plans walk their indexes. Alternated with `auto` on the bench it measured no
+    # plans walk their indexes. Alternated with `auto` under load it measured no
     # difference (docs/PERFORMANCE.md, sixth pass, change 27). `auto` gives the choice back.
     _plan_cache_mode = env.str("DATABASE_PLAN_CACHE_MODE", default="force_generic_plan")
     if _plan_cache_mode not in ("force_generic_plan", "force_custom_plan", "auto"):
