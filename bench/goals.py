@@ -163,6 +163,7 @@ def table(results: list[dict]) -> str:
     if WEBHOOK in names:
         lines.append(
             "* webhook delivery: deliveries completed/s by the tasks workers (db_worker), and "
-            "the time of one delivery task (claim, POST to a local receiver, settle)"
+            "the time of one run of the delivery task (claim a batch, POST each to a local "
+            "receiver side by side, settle)"
         )
     return "\n".join(lines)

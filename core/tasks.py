@@ -5,7 +5,10 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from django.db import connections, transaction
+from django.db.models import Q
+from django.tasks import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,25 @@ def enqueue_in_background(task, *args) -> None:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: _start(task, args))
+
+
+def queued_runs_drop(task, runs: list[tuple]) -> int:
+    """Take out of the database queue the runs `task(*args)`, one per `args` in `runs`, that
+    wait there still and that no worker is taking (SKIP LOCKED): for a task whose work one
+    run did for the others. Call it in that run's transaction: the runs come back if it
+    rolls back. Returns how many went; with any other backend, none."""
+    if not runs or not isinstance(task.get_backend(), DatabaseBackend):
+        return 0
+    waiting = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+        Q.create([("args_kwargs", {"args": list(args), "kwargs": {}}) for args in runs], "OR"),
+        status=TaskResultStatus.READY,
+        task_path=task.module_path,
+        backend_name=task.backend,
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        DBTaskResult.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def _start(task, args) -> None:

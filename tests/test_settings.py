@@ -100,3 +100,9 @@ def test_an_unknown_plan_cache_mode_is_refused_at_start():
             DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", DATABASE_PLAN_CACHE_MODE="fast"
         )
     assert "DATABASE_PLAN_CACHE_MODE must be" in refused.value.stderr
+
+
+def test_a_webhook_batch_smaller_than_one_is_refused_at_start():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _database_options(WEBHOOK_BATCH_SIZE="0")
+    assert "WEBHOOK_BATCH_SIZE must be 1 or more" in refused.value.stderr

@@ -114,7 +114,15 @@ def lease_seconds() -> float:
 def attempt_log(
     delivery: WebhookDelivery, *, number: int, at: datetime, result: Result, duration_ms=None
 ) -> WebhookAttempt:
-    return _ATTEMPTS.create(
+    entry = attempt_entry(delivery, number=number, at=at, result=result, duration_ms=duration_ms)
+    return _ATTEMPTS.insert(entry)
+
+
+def attempt_entry(
+    delivery: WebhookDelivery, *, number: int, at: datetime, result: Result, duration_ms=None
+) -> WebhookAttempt:
+    """An attempt as the delivery log keeps it, not yet saved."""
+    return WebhookAttempt(
         delivery=delivery,
         number=number,
         attempted_at=at,
@@ -164,6 +172,25 @@ def next_in_line(delivery: WebhookDelivery) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def next_in_line_of(deliveries: list[WebhookDelivery]) -> list[int]:
+    """next_in_line() of each of `deliveries` (settled in this transaction), in one query
+    for those about a customer."""
+    following = [next_in_line(delivery) for delivery in deliveries if not delivery.works_group_id]
+    after = {(d.endpoint_id, d.works_group_id): d.pk for d in deliveries if d.works_group_id}
+    if after:
+        pending = WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING,
+            endpoint_id__in={endpoint for endpoint, _group in after},
+            works_group_id__in={group for _endpoint, group in after},
+        ).order_by("pk")
+        for pk, endpoint, group in pending.values_list("pk", "endpoint_id", "works_group_id"):
+            settled = after.get((endpoint, group))
+            if settled is not None and pk > settled:
+                following.append(pk)
+                del after[endpoint, group]
+    return [pk for pk in following if pk is not None]
 
 
 def endpoint_count_failure(endpoint: WebhookEndpoint, now: datetime) -> None:

@@ -176,6 +176,9 @@ class WebhookDelivery(models.Model):
                 name="webhook_pending_in_order",
             ),
             models.Index(fields=["endpoint", "-id"], name="webhook_delivery_log"),
+            # The deliveries a run may take (webhooks/claims.py): the pending ones, the
+            # oldest first, however long the log of those delivered grows.
+            models.Index(fields=["status", "id"], name="webhook_delivery_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,17 @@
 """Delivering webhooks in the tasks worker.
 
-A run of `webhook_deliver` makes at most one attempt, and only when the delivery is due:
-PENDING, not on its way already, its retry time reached, its endpoint on, and no earlier
-delivery of the same endpoint about the same customer still pending. So any number of runs
-of one delivery is harmless, and each attempt is made in three steps:
+A run of `webhook_deliver` makes at most one attempt of each delivery it takes, and only
+of deliveries that are due: PENDING, not on their way already, their retry time reached,
+their endpoint on, and no earlier delivery of the same endpoint about the same customer
+still pending. It takes the delivery it was queued for, when that one is due, and up to
+WEBHOOK_BATCH_SIZE - 1 more that are due (claims.py). So any number of runs of one delivery
+is harmless, one run does the work of many while they queue up, and a batch is made in
+three steps:
 
-1. claim (a short transaction): the attempt is counted and leased, and a run is scheduled
-   for when the lease ends, so that a worker dying mid-attempt loses nothing;
-2. the HTTP request, outside any transaction, with the transport's timeouts;
-3. settle (a short transaction): the attempt is logged, the delivery succeeds, is retried
+1. claim (a short transaction): each attempt is counted and leased, and a run is scheduled
+   for when the leases end, so that a worker dying mid-batch loses nothing;
+2. the HTTP requests, side by side, outside any transaction, with the transport's timeouts;
+3. settle (a short transaction): each attempt is logged, its delivery succeeds, is retried
    later or fails, and the delivery that waited for it is started.
 
 Delivery is at least once: a worker that dies after the receiver answered but before step 3
@@ -17,43 +20,57 @@ committed leaves the attempt to be made again. The event's `id` is the same ever
 
 import logging
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
-from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from core.tasks import enqueue_in_background
+from core.tasks import enqueue_in_background, queued_runs_drop
 
+from . import claims, transport
 from . import delivery as steps
-from . import transport
-from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .models import WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 Status = WebhookDelivery.Status
 # Where runs that must wait go when the default backend cannot defer (settings.TASKS).
 DEFERRED_BACKEND = "deferred"
-
-
-@dataclass(frozen=True)
-class Claim:
-    delivery_id: int
-    number: int
-    url: str
-    body: bytes
-    headers: dict[str, str]
+Sent = tuple[claims.Claim, steps.Result, int]
 
 
 @task
-def webhook_deliver(delivery_id: int) -> str:
-    """Make the next attempt of one delivery if it is due; returns what happened."""
-    claim = _claim(delivery_id, timezone.now())
-    if isinstance(claim, str):
-        return claim
+def webhook_deliver(delivery_id: int, *batch: int) -> str:
+    """Attempt the delivery if it is due, with the rest of `batch` (a lease's run) and more
+    that are due; returns what happened to `delivery_id`."""
+    now = timezone.now()
+    with transaction.atomic():
+        taken = claims.take(delivery_id, batch, now, size=settings.WEBHOOK_BATCH_SIZE)
+        ids = [claim.delivery_id for claim in taken.claims]
+        if ids:  # the run at the leases' end resumes the batch if this worker dies
+            _run_at(*ids, when=taken.lease_until)
+        # The runs queued for the others would find them taken: they go.
+        queued_runs_drop(webhook_deliver, [(pk,) for pk in ids if pk != delivery_id])
+        _kick(taken.following)
+    if not taken.claims:
+        return taken.first
+    settled = _settle(_send(taken.claims), timezone.now())
+    return settled.get(delivery_id, taken.first if isinstance(taken.first, str) else "GONE")
+
+
+def _send(taken: list[claims.Claim]) -> list[Sent]:
+    """Each claimed attempt's request; a batch's side by side, so that one slow receiver
+    costs the batch one attempt's deadline, as the lease allows."""
+    if len(taken) == 1:
+        return [_post(taken[0])]
+    with ThreadPoolExecutor(max_workers=len(taken), thread_name_prefix="webhook") as pool:
+        return list(pool.map(_post, taken))
+
+
+def _post(claim: claims.Claim) -> Sent:
     started = time.monotonic()
     try:
         response = transport.post(
@@ -68,8 +85,7 @@ def webhook_deliver(delivery_id: int) -> str:
         result = steps.result_of_error(exc)
     else:
         result = steps.result_of_response(response)
-    duration_ms = round((time.monotonic() - started) * 1000)
-    return _settle(claim, result, duration_ms, timezone.now())
+    return claim, result, round((time.monotonic() - started) * 1000)
 
 
 def delivery_kick(delivery_id: int) -> None:
@@ -84,122 +100,86 @@ def delivery_kick(delivery_id: int) -> None:
     enqueue_in_background(webhook_deliver, delivery_id)
 
 
-def _claim(delivery_id: int, now: datetime) -> Claim | str:
+def _settle(sent: list[Sent], now: datetime) -> dict[int, str]:
+    """Every attempt of a batch logged and its delivery moved on, in one transaction;
+    returns each delivery's status."""
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("endpoint", "event")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return "GONE"
-        waiting = _why_not_now(delivery, now)
-        if waiting:
-            return waiting
-        if delivery.lease_until is not None:  # the last attempt's worker died
-            steps.attempt_log_interrupted(delivery)
-            if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-                _close(delivery, Status.FAILED, now)
-                return Status.FAILED
-        body = steps.payload_body(delivery.event)
-        try:
-            headers = steps.request_headers(delivery.endpoint, delivery, body, now)
-        except InvalidToken:  # WEBHOOK_SECRET_KEYS or SECRET_KEY changed under it
-            logger.error("webhook %s: its secret cannot be decrypted", delivery.endpoint_id)
-            delivery.attempts += 1
-            steps.attempt_log(delivery, number=delivery.attempts, at=now, result=steps.UNSIGNABLE)
-            _close(delivery, Status.FAILED, now)  # visible; a new secret and 「再送」 mend it
-            return Status.FAILED
-        delivery.attempts += 1
-        delivery.last_attempt_at = now
-        delivery.lease_until = now + timedelta(seconds=steps.lease_seconds())
-        delivery.save(update_fields=["attempts", "last_attempt_at", "lease_until"])
-        _run_at(delivery.pk, delivery.lease_until)  # resumes the delivery if this worker dies
-        return Claim(delivery.pk, delivery.attempts, delivery.endpoint.url, body, headers)
+        ids = [claim.delivery_id for claim, _result, _ms in sent]
+        # Locked in one order, so that two settling runs cannot deadlock.
+        locked = WebhookDelivery.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        deliveries = {delivery.pk: delivery for delivery in locked}
+        statuses, log, succeeded = {}, [], []
+        for claim, result, duration_ms in sent:
+            delivery = deliveries.get(claim.delivery_id)
+            if delivery is None:
+                statuses[claim.delivery_id] = "GONE"  # its endpoint was deleted meanwhile
+                continue
+            result, retry = _judged(claim, result)
+            log.append(
+                steps.attempt_entry(
+                    delivery,
+                    number=claim.number,
+                    at=delivery.last_attempt_at or now,
+                    result=result,
+                    duration_ms=duration_ms,
+                )
+            )
+            logger.info(
+                "webhook delivery %s attempt %s: %s %s %s",
+                delivery.pk,
+                claim.number,
+                result.outcome,
+                result.status_code or "",
+                result.error,
+            )
+            if delivery.status != Status.PENDING or delivery.attempts != claim.number:
+                statuses[delivery.pk] = delivery.status  # settled or re-claimed meanwhile
+            elif result.outcome == WebhookAttempt.Outcome.SUCCEEDED:
+                statuses[delivery.pk] = Status.SUCCEEDED
+                succeeded.append((delivery, result.status_code))
+            else:
+                statuses[delivery.pk] = _settle_failed(delivery, claim, result, retry, now)
+        WebhookAttempt.objects.bulk_create(log)
+        if succeeded:
+            _kick(claims.close_succeeded(succeeded, now))
+        return statuses
 
 
-def _why_not_now(delivery: WebhookDelivery, now: datetime) -> str:
-    """Why the delivery is not attempted now, or "" when it is due."""
-    if delivery.status != Status.PENDING:
+def _judged(claim: claims.Claim, result: steps.Result) -> tuple[steps.Result, bool]:
+    """The attempt's result once the attempt limit is applied, and whether to retry."""
+    retry = (
+        result.outcome == WebhookAttempt.Outcome.RETRY
+        and claim.number < settings.WEBHOOK_MAX_ATTEMPTS
+        and _deferring_backend() is not None
+    )
+    if result.outcome == WebhookAttempt.Outcome.RETRY and not retry:
+        result = steps.Result(WebhookAttempt.Outcome.FAILED, **_details(result))
+    return result, retry
+
+
+def _settle_failed(
+    delivery: WebhookDelivery, claim: claims.Claim, result: steps.Result, retry: bool, now
+) -> str:
+    delivery.last_status_code = result.status_code
+    if not retry:
+        _kick([claims.close(delivery, Status.FAILED, now)])
         return delivery.status
-    if delivery.is_in_flight(now):
-        return "IN_FLIGHT"
-    if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-        return "NOT_DUE"
-    if not delivery.endpoint.is_active:
-        return "ENDPOINT_OFF"  # taken up again when the endpoint is switched on
-    if steps.earlier_pending(delivery):
-        return "WAITING"  # taken up when the earlier delivery settles
-    return ""
-
-
-def _settle(claim: Claim, result: steps.Result, duration_ms: int, now: datetime) -> str:
-    with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().filter(pk=claim.delivery_id).first()
-        if delivery is None:
-            return "GONE"  # its endpoint was deleted meanwhile
-        retry = (
-            result.outcome == WebhookAttempt.Outcome.RETRY
-            and claim.number < settings.WEBHOOK_MAX_ATTEMPTS
-            and _deferring_backend() is not None
-        )
-        if result.outcome == WebhookAttempt.Outcome.RETRY and not retry:
-            result = steps.Result(WebhookAttempt.Outcome.FAILED, **_details(result))
-        steps.attempt_log(
-            delivery,
-            number=claim.number,
-            at=delivery.last_attempt_at or now,
-            result=result,
-            duration_ms=duration_ms,
-        )
-        logger.info(
-            "webhook delivery %s attempt %s: %s %s %s",
-            delivery.pk,
-            claim.number,
-            result.outcome,
-            result.status_code or "",
-            result.error,
-        )
-        if delivery.status != Status.PENDING or delivery.attempts != claim.number:
-            return delivery.status  # settled or re-claimed meanwhile (a redelivery)
-        delivery.last_status_code = result.status_code
-        if not retry:
-            succeeded = result.outcome == WebhookAttempt.Outcome.SUCCEEDED
-            _close(delivery, Status.SUCCEEDED if succeeded else Status.FAILED, now)
-            return delivery.status
-        delivery.lease_until = None
-        delivery.next_attempt_at = now + steps.retry_delay(claim.number, result.retry_after)
-        delivery.save()
-        _run_at(delivery.pk, delivery.next_attempt_at)
-        return delivery.status
-
-
-def _close(delivery: WebhookDelivery, status: str, now: datetime) -> None:
-    """The delivery (locked) has its outcome: it counts for or against its endpoint's
-    failure streak, and the delivery about the same customer that waited for it starts."""
-    delivery.status, delivery.next_attempt_at, delivery.lease_until = status, None, None
-    if status == Status.SUCCEEDED:
-        delivery.delivered_at = now
-        # Written (and the row locked) only when there is a streak to end: concurrent
-        # successes to one endpoint, the usual case, do not queue on its row.
-        endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failure_streak__gt=0)
-        endpoints.update(failure_streak=0)
-    else:
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
-        steps.endpoint_count_failure(endpoint, now)
+    delivery.lease_until = None
+    delivery.next_attempt_at = now + steps.retry_delay(claim.number, result.retry_after)
     delivery.save()
-    _start_next_in_line(delivery)
+    _run_at(delivery.pk, when=delivery.next_attempt_at)
+    return delivery.status
+
+
+def _kick(deliveries: list[int | None]) -> None:
+    """Start the deliveries that waited for those just settled."""
+    for delivery_id in deliveries:
+        if delivery_id is not None:
+            delivery_kick(delivery_id)
 
 
 def _details(result: steps.Result) -> dict:
     return {"status_code": result.status_code, "excerpt": result.excerpt, "error": result.error}
-
-
-def _start_next_in_line(delivery: WebhookDelivery) -> None:
-    following = steps.next_in_line(delivery)
-    if following is not None:
-        delivery_kick(following)
 
 
 def _deferring_backend() -> str | None:
@@ -212,8 +192,8 @@ def _deferring_backend() -> str | None:
     return None
 
 
-def _run_at(delivery_id: int, when: datetime) -> None:
-    """A run of the delivery at `when`, committed with the current transaction."""
+def _run_at(delivery_id: int, *batch: int, when: datetime) -> None:
+    """A run of the deliveries at `when`, committed with the current transaction."""
     backend = _deferring_backend()
     if backend is not None:
-        webhook_deliver.using(backend=backend, run_after=when).enqueue(delivery_id)
+        webhook_deliver.using(backend=backend, run_after=when).enqueue(delivery_id, *batch)

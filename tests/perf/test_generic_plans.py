@@ -12,7 +12,7 @@ after a page.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -21,8 +21,15 @@ from accounts.models import AuditEvent
 from accounts.selectors import audit_rows
 from partners.models import PartnerCode
 from partners.selectors import customer_code_list
-from tests.factories import PartnerFactory, UserFactory, WorksGroupFactory
+from tests.factories import (
+    PartnerFactory,
+    UserFactory,
+    WebhookEndpointFactory,
+    WorksGroupFactory,
+)
 from tests.reliability.support import ON_POSTGRESQL
+from webhooks import claims
+from webhooks.models import EventType, WebhookDelivery, WebhookEvent
 
 from .plans import analyze, assert_walks, generic_plan
 
@@ -116,3 +123,33 @@ def test_the_task_worker_s_generic_plan_walks_the_queue_s_index():
     )
 
     assert_walks(plan, "task_queue_in_order")
+
+
+def test_the_webhook_run_s_generic_plan_walks_the_pending_deliveries_in_order():
+    # A run's search for due deliveries (webhooks/claims.py) in a long delivery log: the
+    # generic plan of `status = $1` walks the (status, id) index, not the whole log.
+    endpoint = WebhookEndpointFactory()
+    group = WorksGroupFactory()
+    events = WebhookEvent.objects.bulk_create(
+        WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
+        for _ in range(3000)
+    )
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            event=event,
+            endpoint=endpoint,
+            works_group=group,
+            status=WebhookDelivery.Status.SUCCEEDED if i < 2990 else WebhookDelivery.Status.PENDING,
+        )
+        for i, event in enumerate(events)
+    )
+    analyze(WebhookDelivery)
+
+    with transaction.atomic():
+        plan = generic_plan(lambda: claims.due(20))
+
+    # Pending deliveries only, in order; the earlier one about the same customer looked up
+    # in the index of pending deliveries. Never a scan of the whole log.
+    assert "Index Scan using webhook_delivery_due" in plan, plan
+    assert "webhook_pending_in_order" in plan, plan
+    assert "Seq Scan on webhooks_webhookdelivery" not in plan, plan
