@@ -38,10 +38,10 @@ from receiver import Receiver
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PYTHON = sys.executable
-# Webhook deliveries queued per measured second: more than the workers deliver here (~450/s
+# Webhook deliveries queued per measured second: more than the workers deliver here (~700/s
 # on a busy 2-core machine), so the queue does not run dry while measuring; if it does, the
 # rate is of the time it took. Queueing costs ~2 ms per delivery before the scenario starts.
-DELIVERIES_PER_SECOND = 700
+DELIVERIES_PER_SECOND = 1000
 WARMUP_DELIVERIES_PER_SECOND = 100
 
 

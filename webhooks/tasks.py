@@ -53,7 +53,7 @@ def webhook_deliver(delivery_id: int, *batch: int) -> str:
         if ids:  # the run at the leases' end resumes the batch if this worker dies
             _run_at(*ids, when=taken.lease_until)
         # The runs queued for the others would find them taken: they go.
-        queued_runs_drop(webhook_deliver, [(pk,) for pk in ids if pk != delivery_id])
+        queued_runs_drop(webhook_deliver, [pk for pk in ids if pk != delivery_id])
         _kick(taken.following)
     if not taken.claims:
         return taken.first

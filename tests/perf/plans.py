@@ -20,9 +20,9 @@ def generic_plan(read) -> str:
     numbered = re.sub(r"(?<!%)%s", lambda _: f"${next(number)}", sql)
     with connection.cursor() as cursor:
         cursor.execute(f"PREPARE generic_plan_probe AS {numbered}")
-        arguments = ", ".join(["%s"] * len(params))
+        arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
         cursor.execute(
-            connection.ops.compose_sql(f"EXPLAIN EXECUTE generic_plan_probe({arguments})", params)
+            connection.ops.compose_sql(f"EXPLAIN EXECUTE generic_plan_probe{arguments}", params)
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("DEALLOCATE generic_plan_probe")

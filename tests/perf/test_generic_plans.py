@@ -9,6 +9,7 @@ many more rows than the others, and its generic plan must walk the list's index 
 after a page.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent
 from accounts.selectors import audit_rows
+from core.tasks import queued_runs_drop
 from partners.models import PartnerCode
 from partners.selectors import customer_code_list
 from tests.factories import (
@@ -30,6 +32,7 @@ from tests.factories import (
 from tests.reliability.support import ON_POSTGRESQL
 from webhooks import claims
 from webhooks.models import EventType, WebhookDelivery, WebhookEvent
+from webhooks.tasks import webhook_deliver
 
 from .plans import analyze, assert_walks, generic_plan
 
@@ -126,30 +129,55 @@ def test_the_task_worker_s_generic_plan_walks_the_queue_s_index():
 
 
 def test_the_webhook_run_s_generic_plan_walks_the_pending_deliveries_in_order():
-    # A run's search for due deliveries (webhooks/claims.py) in a long delivery log: the
-    # generic plan of `status = $1` walks the (status, id) index, not the whole log.
+    # A run's search for due deliveries (webhooks/claims.py) in a long delivery log, planned
+    # while the statistics still say none is pending (as after a burst of events): pending
+    # ones only, in order, each one's order checked by a probe of the pending index.
     endpoint = WebhookEndpointFactory()
     group = WorksGroupFactory()
-    events = WebhookEvent.objects.bulk_create(
-        WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
-        for _ in range(3000)
-    )
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            event=event,
-            endpoint=endpoint,
-            works_group=group,
-            status=WebhookDelivery.Status.SUCCEEDED if i < 2990 else WebhookDelivery.Status.PENDING,
+
+    def deliveries(count: int, status: str) -> None:
+        events = WebhookEvent.objects.bulk_create(
+            WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
+            for _ in range(count)
         )
-        for i, event in enumerate(events)
-    )
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(event=event, endpoint=endpoint, works_group=group, status=status)
+            for event in events
+        )
+
+    deliveries(3000, WebhookDelivery.Status.SUCCEEDED)
     analyze(WebhookDelivery)
+    deliveries(3000, WebhookDelivery.Status.PENDING)  # the burst, after the statistics
 
     with transaction.atomic():
         plan = generic_plan(lambda: claims.due(20))
 
-    # Pending deliveries only, in order; the earlier one about the same customer looked up
-    # in the index of pending deliveries. Never a scan of the whole log.
     assert "Index Scan using webhook_delivery_due" in plan, plan
-    assert "webhook_pending_in_order" in plan, plan
+    probe = re.search(
+        r"Index (Only )?Scan using webhook_pending_in_order.*\n.*Index Cond: (.*)", plan
+    )
+    assert probe and "endpoint_id" in probe[2] and "works_group_id" in probe[2], plan
     assert "Seq Scan on webhooks_webhookdelivery" not in plan, plan
+
+
+def test_a_batch_run_finds_the_runs_queued_for_its_deliveries_by_their_index(settings):
+    # core.tasks.queued_runs_drop among many waiting tasks: an index probe per delivery.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    DBTaskResult.objects.bulk_create(
+        DBTaskResult(
+            args_kwargs={"args": [i], "kwargs": {}},
+            task_path="webhooks.tasks.webhook_deliver" if i % 2 else "outbox.tasks.send",
+            backend_name="default",
+            run_after=now,
+        )
+        for i in range(3000)
+    )
+    analyze(DBTaskResult)
+
+    with transaction.atomic():
+        plan = generic_plan(lambda: queued_runs_drop(webhook_deliver, list(range(1, 41, 2))))
+
+    assert "$1" in plan, plan
+    assert re.search(r"Index Scan (using|on) task_queue_runs_by_argument", plan), plan
+    assert "Seq Scan" not in plan, plan
