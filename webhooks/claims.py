@@ -37,20 +37,20 @@ class Claim:
 @dataclass(frozen=True)
 class Batch:
     """What a run took: `first` is what became of the delivery it was queued for (its claim,
-    or why not); `following` are deliveries a failure found here let start (for the caller
-    to kick, as tasks.py kicks those its settlements let start)."""
+    or why not); `following` are the deliveries a failure found here let start (None where
+    none waited), for the caller to kick as tasks.py kicks those its settlements let start."""
 
     first: Claim | str
     claims: list[Claim]
     lease_until: datetime
-    following: list[int]
+    following: list[int | None]
 
 
 def take(delivery_id: int, batch: tuple[int, ...], now: datetime, *, size: int) -> Batch:
     """Claim `delivery_id` and the rest of `batch` (a lease's run) where due, and more that
     are due up to `size` in all. Call it in a transaction: the claims are locked, leased and
     counted in it."""
-    following: list[int] = []
+    following: list[int | None] = []
     named = [_claim_named(pk, now, following) for pk in dict.fromkeys((delivery_id, *batch))]
     claims = [claim for claim in named if isinstance(claim, Claim)]
     _lease(claims, now)  # before the search for more, which then passes them by
@@ -69,26 +69,20 @@ def due(limit: int) -> list[WebhookDelivery]:
     return _DUE.rows(0, limit)
 
 
-def close(delivery: WebhookDelivery, status: str, now: datetime) -> int | None:
-    """The delivery (locked) has its outcome: it counts for or against its endpoint's
-    failure streak. Returns the delivery about the same customer that waited for it."""
-    delivery.status, delivery.next_attempt_at, delivery.lease_until = status, None, None
-    if status == Status.SUCCEEDED:
-        delivery.delivered_at = now
-        # Written (and the row locked) only when there is a streak to end: concurrent
-        # successes to one endpoint, the usual case, do not queue on its row.
-        endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failure_streak__gt=0)
-        endpoints.update(failure_streak=0)
-    else:
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
-        steps.endpoint_count_failure(endpoint, now)
+def close_failed(delivery: WebhookDelivery, now: datetime) -> int | None:
+    """The delivery (locked) has failed for good: one more against its endpoint's failure
+    streak. Returns the delivery about the same customer that waited for it."""
+    delivery.status, delivery.next_attempt_at, delivery.lease_until = Status.FAILED, None, None
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    steps.endpoint_count_failure(endpoint, now)
     delivery.save()
     return steps.next_in_line(delivery)
 
 
 def close_succeeded(succeeded: list[tuple[WebhookDelivery, int]], now: datetime) -> list[int]:
-    """close() of each (delivery, status code) of a batch that succeeded, in a few
-    statements for all of them; returns the deliveries that waited for them."""
+    """Each (delivery, status code) of a batch has succeeded: the end of its endpoint's
+    failure streak, in a few statements for all of them. Returns the deliveries about the
+    same customers that waited for them."""
     by_code: dict[int, list[int]] = {}
     for delivery, code in succeeded:
         by_code.setdefault(code, []).append(delivery.pk)
@@ -101,12 +95,13 @@ def close_succeeded(succeeded: list[tuple[WebhookDelivery, int]], now: datetime)
             last_status_code=code,
         )
     endpoints = {delivery.endpoint_id for delivery, _code in succeeded}
-    # As in close(): only an endpoint with a streak to end is written.
+    # Written (and the row locked) only when there is a streak to end: concurrent
+    # successes to one endpoint, the usual case, do not queue on its row.
     WebhookEndpoint.objects.filter(pk__in=endpoints, failure_streak__gt=0).update(failure_streak=0)
     return steps.next_in_line_of([delivery for delivery, _code in succeeded])
 
 
-def _claim_named(delivery_id: int, now: datetime, following: list[int]) -> Claim | str:
+def _claim_named(delivery_id: int, now: datetime, following: list[int | None]) -> Claim | str:
     """Lock one delivery and claim its next attempt if it is due; otherwise say why not
     (its status, IN_FLIGHT, NOT_DUE, ENDPOINT_OFF, WAITING or GONE)."""
     delivery = _LOCKED.get(delivery_id)
@@ -116,12 +111,14 @@ def _claim_named(delivery_id: int, now: datetime, following: list[int]) -> Claim
     return waiting or _claim_locked(delivery, now, following)
 
 
-def _claim_locked(delivery: WebhookDelivery, now: datetime, following: list[int]) -> Claim | str:
+def _claim_locked(
+    delivery: WebhookDelivery, now: datetime, following: list[int | None]
+) -> Claim | str:
     """The next attempt of a locked delivery that is due, signed; _lease() counts it."""
     if delivery.lease_until is not None:  # the last attempt's worker died
         steps.attempt_log_interrupted(delivery)
         if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-            following.append(close(delivery, Status.FAILED, now))
+            following.append(close_failed(delivery, now))
             return Status.FAILED
     body = steps.payload_body(delivery.event)
     try:
@@ -131,7 +128,7 @@ def _claim_locked(delivery: WebhookDelivery, now: datetime, following: list[int]
         delivery.attempts += 1
         steps.attempt_log(delivery, number=delivery.attempts, at=now, result=steps.UNSIGNABLE)
         # Visible; a new secret and 「再送」 mend it.
-        following.append(close(delivery, Status.FAILED, now))
+        following.append(close_failed(delivery, now))
         return Status.FAILED
     delivery.attempts += 1  # as _lease() writes it, for the whole batch at once
     return Claim(delivery.pk, delivery.attempts, delivery.endpoint.url, body, headers)

@@ -162,7 +162,7 @@ def _settle_failed(
 ) -> str:
     delivery.last_status_code = result.status_code
     if not retry:
-        _kick([claims.close(delivery, Status.FAILED, now)])
+        _kick([claims.close_failed(delivery, now)])
         return delivery.status
     delivery.lease_until = None
     delivery.next_attempt_at = now + steps.retry_delay(claim.number, result.retry_after)
