@@ -9,24 +9,12 @@ the condition serve it whatever the status (tests/perf/test_generic_plans.py).
 
 from django.db import migrations
 
-TABLE = "django_tasks_database_dbtaskresult"
-INDEX = "task_queue_in_order"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} "
-            "(status, priority DESC, run_after, enqueued_at)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from core.migrations._postgresql import TASK_QUEUE, index
 
 
 class Migration(migrations.Migration):
     dependencies = [("django_tasks_database", "0021_conditional_partial_index_ordering")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        index("task_queue_in_order", TASK_QUEUE, "status, priority DESC, run_after, enqueued_at"),
+    ]

@@ -6,24 +6,12 @@ may say the queue is empty, has no index of waiting tasks to prefer to this one.
 
 from django.db import migrations
 
-TABLE = "django_tasks_database_dbtaskresult"
-INDEX = "task_queue_runs_by_argument"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} "
-            "((args_kwargs -> 'args' ->> 0), task_path)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from core.migrations._postgresql import TASK_QUEUE, index
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_task_queue_generic_plan_index")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        index("task_queue_runs_by_argument", TASK_QUEUE, "(args_kwargs -> 'args' ->> 0), task_path"),
+    ]
