@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.db import connection
 from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
@@ -65,7 +66,16 @@ def take(delivery_id: int, batch: tuple[int, ...], now: datetime, *, size: int) 
 
 
 def due(limit: int) -> list[WebhookDelivery]:
-    """Up to `limit` deliveries that are due, the oldest first, locked (SKIP LOCKED)."""
+    """Up to `limit` deliveries that are due, the oldest first, locked (SKIP LOCKED).
+
+    On PostgreSQL, sorting is off for the rest of the claim's transaction (nothing else in it
+    sorts): the oldest are read in their index's order and the walk stops after `limit`.
+    Planned while the statistics say few deliveries are pending (a burst before the next
+    ANALYZE, say 18,000 after a log that was empty), PostgreSQL otherwise read every pending
+    delivery through the other index and sorted them all, a handful by its reckoning."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
     return _DUE.rows(0, limit)
 
 
@@ -160,14 +170,13 @@ def _why_not_now(delivery: WebhookDelivery, now: datetime) -> str:
     return ""
 
 
-# Constant SQL, no input in it. PENDING is written in, not bound: a generic plan of
-# `status = $1` reckons with a share of the whole delivery log and cannot use the index of
-# pending deliveries (partial). The order check is a subquery run per candidate, a probe of
-# that index; OFFSET 0 keeps PostgreSQL from turning it into an anti join, whose plan,
-# made while statistics say few are pending, walked every pending delivery per candidate.
+# Constant SQL, no input in it, PENDING written in (delivery.PENDING_SQL). The order check is
+# a subquery run per candidate, a probe of the pending index; OFFSET 0 keeps PostgreSQL from
+# turning it into an anti join, whose plan, made while statistics say few are pending,
+# walked every pending delivery per candidate.
 _DELIVERY = WebhookDelivery._meta.db_table
 _PENDING_DUE_SQL = (
-    f"{_DELIVERY}.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM {_DELIVERY} earlier"  # noqa: S608
+    f"{steps.PENDING_SQL} AND NOT EXISTS (SELECT 1 FROM {_DELIVERY} earlier"  # noqa: S608
     " WHERE earlier.status = 'PENDING'"
     f" AND earlier.endpoint_id = {_DELIVERY}.endpoint_id"
     f" AND earlier.works_group_id = {_DELIVERY}.works_group_id"

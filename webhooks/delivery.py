@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
@@ -144,6 +147,13 @@ def attempt_log_interrupted(delivery: WebhookDelivery) -> None:
     )
 
 
+# PENDING is written into the SQL, not bound: a generic plan of `status = $1` cannot use the
+# index of pending deliveries (partial, webhook_pending_in_order) and walked the whole log by
+# its key instead. The checks of the order per customer below probe that index.
+PENDING_SQL = f"{WebhookDelivery._meta.db_table}.status = 'PENDING'"
+IS_PENDING = RawSQL(PENDING_SQL, (), BooleanField())  # noqa: S611 - constant SQL
+
+
 def earlier_pending(delivery: WebhookDelivery) -> bool:
     """Does an earlier delivery of the same endpoint about the same customer still wait?
 
@@ -151,9 +161,9 @@ def earlier_pending(delivery: WebhookDelivery) -> bool:
     so that its settlement and this check cannot both miss each other.
     """
     earlier = WebhookDelivery.objects.select_for_update().filter(
+        IS_PENDING,
         endpoint_id=delivery.endpoint_id,
         works_group_id=delivery.works_group_id,
-        status=WebhookDelivery.Status.PENDING,
         pk__lt=delivery.pk,
     )
     return bool(list(earlier.values_list("pk", flat=True)[:1]))
@@ -163,9 +173,9 @@ def next_in_line(delivery: WebhookDelivery) -> int | None:
     """The delivery that waited for `delivery`, if any."""
     return (
         WebhookDelivery.objects.filter(
+            IS_PENDING,
             endpoint_id=delivery.endpoint_id,
             works_group_id=delivery.works_group_id,
-            status=WebhookDelivery.Status.PENDING,
             pk__gt=delivery.pk,
         )
         .order_by("pk")
@@ -176,21 +186,30 @@ def next_in_line(delivery: WebhookDelivery) -> int | None:
 
 def next_in_line_of(deliveries: list[WebhookDelivery]) -> list[int]:
     """next_in_line() of each of `deliveries` (settled in this transaction), in one query
-    for those about a customer."""
+    for those about a customer: a probe of the pending index per delivery."""
     following = [next_in_line(delivery) for delivery in deliveries if not delivery.works_group_id]
-    after = {(d.endpoint_id, d.works_group_id): d.pk for d in deliveries if d.works_group_id}
-    if after:
-        pending = WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING,
-            endpoint_id__in={endpoint for endpoint, _group in after},
-            works_group_id__in={group for _endpoint, group in after},
-        ).order_by("pk")
-        for pk, endpoint, group in pending.values_list("pk", "endpoint_id", "works_group_id"):
-            settled = after.get((endpoint, group))
-            if settled is not None and pk > settled:
-                following.append(pk)
-                del after[endpoint, group]
-    return [pk for pk in following if pk is not None]
+    settled = [(d.endpoint_id, d.works_group_id, d.pk) for d in deliveries if d.works_group_id]
+    if settled:
+        rows = ", ".join(
+            ["(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS bigint))"] * len(settled)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_IN_LINE_SQL % rows, [value for row in settled for value in row])
+            following += [pk for (pk,) in cursor.fetchall()]
+    return [pk for pk in dict.fromkeys(following) if pk is not None]
+
+
+# For each settled delivery (endpoint, customer, id), the first pending one after it: a
+# subquery per row, which PostgreSQL plans as a probe of webhook_pending_in_order whatever its
+# statistics say (an IN list of customers was read as a filter over every pending delivery
+# of the endpoint: 20 ms a batch among 18,000). VALUES names its columns column1, column2, …
+# in PostgreSQL and SQLite alike.
+_NEXT_IN_LINE_SQL = (
+    f"SELECT (SELECT pending.id FROM {WebhookDelivery._meta.db_table} pending"  # noqa: S608
+    " WHERE pending.status = 'PENDING' AND pending.endpoint_id = settled.column1"
+    " AND pending.works_group_id = settled.column2 AND pending.id > settled.column3"
+    " ORDER BY pending.id LIMIT 1) FROM (VALUES %s) AS settled"
+)
 
 
 def endpoint_count_failure(endpoint: WebhookEndpoint, now: datetime) -> None:

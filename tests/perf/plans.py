@@ -15,7 +15,8 @@ def generic_plan(read) -> str:
 
     with connection.execute_wrapper(keep):
         read()
-    [(sql, params)] = sent
+    # A planner setting the read makes for its transaction (SET LOCAL) holds for the EXPLAIN.
+    [(sql, params)] = [(sql, params) for sql, params in sent if not sql.startswith("SET LOCAL ")]
     number = iter(range(1, len(params) + 1))
     numbered = re.sub(r"(?<!%)%s", lambda _: f"${next(number)}", sql)
     with connection.cursor() as cursor:
