@@ -170,17 +170,19 @@ def _why_not_now(delivery: WebhookDelivery, now: datetime) -> str:
     return ""
 
 
-# Constant SQL, no input in it, PENDING written in (delivery.PENDING_SQL). The order check is
+# Constant SQL, no input in it, PENDING written in (delivery.pending_sql). The order check is
 # a subquery run per candidate, a probe of the pending index; OFFSET 0 keeps PostgreSQL from
 # turning it into an anti join, whose plan, made while statistics say few are pending,
 # walked every pending delivery per candidate.
 _DELIVERY = WebhookDelivery._meta.db_table
+_EARLIER_PENDING = steps.same_customer_pending_sql(
+    "earlier",
+    endpoint=f"{_DELIVERY}.endpoint_id",
+    customer=f"{_DELIVERY}.works_group_id",
+    id_is=f"< {_DELIVERY}.id",
+)
 _PENDING_DUE_SQL = (
-    f"{steps.PENDING_SQL} AND NOT EXISTS (SELECT 1 FROM {_DELIVERY} earlier"  # noqa: S608
-    " WHERE earlier.status = 'PENDING'"
-    f" AND earlier.endpoint_id = {_DELIVERY}.endpoint_id"
-    f" AND earlier.works_group_id = {_DELIVERY}.works_group_id"
-    f" AND earlier.id < {_DELIVERY}.id LIMIT 1 OFFSET 0)"
+    f"{steps.PENDING_SQL} AND NOT EXISTS (SELECT 1 {_EARLIER_PENDING} LIMIT 1 OFFSET 0)"
 )
 _PENDING_DUE = RawSQL(_PENDING_DUE_SQL, (), BooleanField())  # noqa: S611
 

@@ -147,10 +147,29 @@ def attempt_log_interrupted(delivery: WebhookDelivery) -> None:
     )
 
 
-# PENDING is written into the SQL, not bound: a generic plan of `status = $1` cannot use the
-# index of pending deliveries (partial, webhook_pending_in_order) and walked the whole log by
-# its key instead. The checks of the order per customer below probe that index.
-PENDING_SQL = f"{WebhookDelivery._meta.db_table}.status = 'PENDING'"
+_TABLE = WebhookDelivery._meta.db_table
+
+
+def pending_sql(alias: str) -> str:
+    """SQL: the delivery `alias` is pending. PENDING is written in, not bound: a generic plan
+    of `status = $1` cannot use the index of pending deliveries (partial,
+    webhook_pending_in_order) and walked the whole log by its key instead."""
+    return f"{alias}.status = 'PENDING'"
+
+
+def same_customer_pending_sql(alias: str, *, endpoint: str, customer: str, id_is: str) -> str:
+    """SQL (FROM … WHERE …): the pending deliveries `alias` of `endpoint` about `customer`
+    whose id `id_is` (`"< x.id"`, say): the order rule per customer, a probe of
+    webhook_pending_in_order. Its arguments are SQL: column names, never input."""
+    return (
+        f"FROM {_TABLE} {alias} WHERE {pending_sql(alias)}"  # noqa: S608 - no input
+        f" AND {alias}.endpoint_id = {endpoint} AND {alias}.works_group_id = {customer}"
+        f" AND {alias}.id {id_is}"
+    )
+
+
+# The checks of the order per customer below probe the pending index.
+PENDING_SQL = pending_sql(_TABLE)
 IS_PENDING = RawSQL(PENDING_SQL, (), BooleanField())  # noqa: S611 - constant SQL
 
 
@@ -204,11 +223,12 @@ def next_in_line_of(deliveries: list[WebhookDelivery]) -> list[int]:
 # statistics say (an IN list of customers was read as a filter over every pending delivery
 # of the endpoint: 20 ms a batch among 18,000). VALUES names its columns column1, column2, …
 # in PostgreSQL and SQLite alike.
+_FOLLOWING = same_customer_pending_sql(
+    "pending", endpoint="settled.column1", customer="settled.column2", id_is="> settled.column3"
+)
 _NEXT_IN_LINE_SQL = (
-    f"SELECT (SELECT pending.id FROM {WebhookDelivery._meta.db_table} pending"  # noqa: S608
-    " WHERE pending.status = 'PENDING' AND pending.endpoint_id = settled.column1"
-    " AND pending.works_group_id = settled.column2 AND pending.id > settled.column3"
-    " ORDER BY pending.id LIMIT 1) FROM (VALUES %s) AS settled"
+    f"SELECT (SELECT pending.id {_FOLLOWING} ORDER BY pending.id LIMIT 1)"  # noqa: S608
+    " FROM (VALUES %s) AS settled"
 )
 
 

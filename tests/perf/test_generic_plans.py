@@ -135,20 +135,9 @@ def test_the_webhook_run_s_generic_plan_walks_the_pending_deliveries_in_order():
     # ones only, in order, each one's order checked by a probe of the pending index.
     endpoint = WebhookEndpointFactory()
     group = WorksGroupFactory()
-
-    def deliveries(count: int, status: str) -> None:
-        events = WebhookEvent.objects.bulk_create(
-            WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
-            for _ in range(count)
-        )
-        WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(event=event, endpoint=endpoint, works_group=group, status=status)
-            for event in events
-        )
-
-    deliveries(3000, WebhookDelivery.Status.SUCCEEDED)
+    _deliveries(endpoint, [group], WebhookDelivery.Status.SUCCEEDED, rounds=3000)
     analyze(WebhookDelivery)
-    deliveries(3000, WebhookDelivery.Status.PENDING)  # the burst, after the statistics
+    _deliveries(endpoint, [group], WebhookDelivery.Status.PENDING, rounds=3000)  # the burst
 
     with transaction.atomic():
         plan = generic_plan(lambda: claims.due(20))
@@ -172,15 +161,7 @@ def test_the_webhook_run_s_plan_walks_in_order_when_the_statistics_saw_no_delive
         cursor.execute("VACUUM ANALYZE webhooks_webhookendpoint, webhooks_webhookdelivery")
     endpoint = WebhookEndpointFactory()
     groups = WorksGroupFactory.create_batch(30)
-    events = WebhookEvent.objects.bulk_create(
-        WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
-        for group in groups
-        for _ in range(100)
-    )
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(event=event, endpoint=endpoint, works_group=event.works_group)
-        for event in events
-    )
+    _deliveries(endpoint, groups, WebhookDelivery.Status.PENDING, rounds=100)
 
     with transaction.atomic():
         plan = generic_plan(lambda: claims.due(20))
@@ -205,30 +186,33 @@ def test_the_order_checks_probe_the_pending_index_of_one_customer(read):
     # unusable: 20 ms a batch among 18,000 pending, and a walk of the log by its key).
     endpoint = WebhookEndpointFactory()
     groups = WorksGroupFactory.create_batch(20)
-    events = WebhookEvent.objects.bulk_create(
-        WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
-        for _ in range(100)
-        for group in groups
-    )
-    Status = WebhookDelivery.Status
-    deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            event=event,
-            endpoint=endpoint,
-            works_group=event.works_group,
-            status=Status.SUCCEEDED if number < 1900 else Status.PENDING,  # the newest pending
-        )
-        for number, event in enumerate(events)
-    )
+    _deliveries(endpoint, groups, WebhookDelivery.Status.SUCCEEDED, rounds=95)
+    pending = _deliveries(endpoint, groups, WebhookDelivery.Status.PENDING, rounds=5)  # newest
     analyze(WebhookDelivery)
 
     with transaction.atomic():
-        plan = generic_plan(lambda: read(deliveries[1950]))
+        plan = generic_plan(lambda: read(pending[50]))
 
     probe = re.search(
         r"Index (Only )?Scan (Backward )?using webhook_pending_in_order.*\n.*Index Cond: (.*)", plan
     )
     assert probe and "endpoint_id" in probe[3] and "works_group_id" in probe[3], plan
+
+
+def _deliveries(endpoint, groups, status: str, *, rounds: int) -> list[WebhookDelivery]:
+    """`rounds` events to `endpoint` about each of `groups`, round after round, each with one
+    delivery in `status`."""
+    events = WebhookEvent.objects.bulk_create(
+        WebhookEvent(type=EventType.CODE_VERIFIED, partner=endpoint.partner, works_group=group)
+        for _ in range(rounds)
+        for group in groups
+    )
+    return WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            event=event, endpoint=endpoint, works_group=event.works_group, status=status
+        )
+        for event in events
+    )
 
 
 def test_a_batch_run_finds_the_runs_queued_for_its_deliveries_by_their_index(settings):
