@@ -78,6 +78,30 @@ def test_a_customer_reads_as_the_line_works_api_shapes_it(api, partner, staff):
     }
 
 
+def test_a_customer_shows_its_company_info_as_it_is_now_not_as_at_the_switch(api, partner):
+    """The contract keeps the company name agreed at the switch; the list and one customer
+    show 会社情報's, renamed since, in the customer's time zone as it is now."""
+    contract = _customer_of(partner, "旧商号株式会社", domain="acme.example")
+    contract.company_name = "旧商号株式会社"
+    contract.save()
+    CompanyInfo.objects.filter(works_group=contract.works_group).update(
+        company_name="新商号株式会社", time_zone="America/New_York", phone="050-0000-0000"
+    )
+
+    listed = api.get(CUSTOMERS).json()["customers"]
+    one = api.get(f"{CUSTOMERS}/{contract.works_group_id}").json()
+
+    assert listed == [one]
+    assert (one["companyName"], one["phoneNumber"], one["timeZone"]) == (
+        "新商号株式会社",
+        "050-0000-0000",
+        "America/New_York",
+    )
+    assert one["domainType"] == "DOMAIN"
+    completed = contract.completed_at.astimezone(ZoneInfo("America/New_York"))
+    assert one["partnership"]["completedTime"] == completed.replace(microsecond=0).isoformat()
+
+
 def test_the_subscription_is_the_one_agreed_at_the_switch(api, partner):
     contract = _customer_of(partner, "水谷建設")
     contract.settlement_plan, contract.settlement_seats = Plan.STANDARD, 25

@@ -252,7 +252,7 @@ SCENARIOS = {
     (ONE_CUSTOMER_PATH, "get", "404"): lambda w: w.api.get(w.another_partners_customer()),
     (ONE_CUSTOMER_PATH, "get", "405"): lambda w: w.api.request("DELETE", w.url(ONE_CUSTOMER_PATH)),
     (ONE_CUSTOMER_PATH, "get", "500"): lambda w: w.read(
-        ONE_CUSTOMER_PATH, api=w.with_bug_in("customer_contract_get", customer_contracts)
+        ONE_CUSTOMER_PATH, api=w.with_bug_in("customer_get", customer_contracts)
     ),
     (SUBSCRIPTION_PATH, "get", "200"): lambda w: w.read(SUBSCRIPTION_PATH),
     (SUBSCRIPTION_PATH, "get", "401"): lambda w: w.read(SUBSCRIPTION_PATH, api=w.without_token()),

@@ -234,7 +234,7 @@ def test_a_page_past_the_end_of_prepared_rows_is_the_last_page(audit_log):
 
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("after", [None, ("同名商事", 0)])
-def test_api_customer_rows_are_the_orm_s_instances_with_their_relations(partner, descending, after):
+def test_api_customer_rows_are_the_orm_s_values(partner, descending, after):
     for name in ("さくら商事", "同名商事", "同名商事", "あおば物産"):
         PartnerContractFactory(partner=partner, code__works_group__company_info__company_name=name)
     PartnerContractFactory(code__works_group__company_info__company_name="他社の顧客")
@@ -246,12 +246,8 @@ def test_api_customer_rows_are_the_orm_s_instances_with_their_relations(partner,
     rows = customer_contracts._CUSTOMERS_BY_NAME[descending].rows(0, 10, **values)
 
     assert len(rows) == len(expected) > 0
-    with CaptureQueriesContext(connection) as queries:  # the relations came with the rows
-        for row, orm in zip(rows, expected, strict=True):
-            assert _fields(row) == _fields(orm)
-            assert _fields(row.works_group) == _fields(orm.works_group)
-            assert _fields(row.works_group.company_info) == _fields(orm.works_group.company_info)
-    assert len(queries) == 0
+    assert rows == expected
+    assert {*rows[0]} == {"completed_at", *customer_contracts.CUSTOMER_ROW}
 
 
 def test_a_locking_read_runs_only_inside_a_transaction(transactional_db, group):
